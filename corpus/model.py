@@ -1,0 +1,99 @@
+"""The structured model the reader produces: documents, sections, paragraphs, footnotes.
+
+Everything downstream (splitting, embedding, the API) works from these
+dataclasses; nothing after the reader looks at the raw extracted text again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote as printed at the bottom of its page: ``mark`` is the superscript."""
+
+    mark: str
+    text: str
+    page: int
+
+
+@dataclass
+class Paragraph:
+    """One paragraph, list item or annex row, re-joined across page breaks.
+
+    ``breaks`` lists the character offsets in ``text`` where a page break cut
+    the paragraph, so that any slice of the text can be given its pages.
+    """
+
+    text: str
+    page: int
+    kind: str = "paragraph"  # "paragraph" | "list_item" | "row"
+    breaks: list[int] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+
+    @property
+    def page_end(self) -> int:
+        return self.page + len(self.breaks)
+
+    def page_at(self, offset: int) -> int:
+        """The page on which the character at ``offset`` was printed."""
+        return self.page + sum(1 for b in self.breaks if b <= offset)
+
+
+@dataclass
+class Section:
+    """The text under one heading; ``path`` is the heading chain, ``path[-1]`` the heading."""
+
+    path: list[str]
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return self.path[-1]
+
+
+@dataclass
+class Document:
+    """One document of the corpus with the metadata its letterhead carried."""
+
+    id: str
+    kind: str  # "brief" | "bijlage" | "nota"
+    title: str
+    date: date
+    reference: str
+    source: str
+    first_page: int
+    last_page: int
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def footnotes(self) -> list[Footnote]:
+        return [f for s in self.sections for p in s.paragraphs for f in p.footnotes]
+
+    def describe(self) -> dict:
+        """The JSON shape the API uses for a document."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "date": self.date.isoformat(),
+            "reference": self.reference,
+        }
+
+
+@dataclass
+class Corpus:
+    """The documents read from one source file, in printed order."""
+
+    documents: list[Document]
+    source: str
+    checksum: str
+    page_count: int
+
+    def document(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
