@@ -8,4 +8,4 @@ from corpus.reader import read_file, read_text
 #: The corpus this project ships: the letter, its annex and the memo in one file.
 DEFAULT_CORPUS = Path(__file__).with_name("beleidsbrief-jenv-2026-04-24.txt")
 
-__all__ = ["Corpus", "DEFAULT_CORPUS", "Document", "Footnote", "Paragraph", "Section", "read_file", "read_text"]
+__all__ = ["DEFAULT_CORPUS", "Corpus", "Document", "Footnote", "Paragraph", "Section", "read_file", "read_text"]

@@ -34,6 +34,7 @@ footnotes are not. A heading followed directly by another heading is its parent.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -52,7 +53,21 @@ FOOTNOTE_MARK = re.compile(_SUP)
 MONTHS = {
     m: i
     for i, m in enumerate(
-        "januari februari maart april mei juni juli augustus september oktober november december".split(), 1
+        [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        1,
     )
 }
 DATE = re.compile(r"^(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})$")
@@ -60,7 +75,13 @@ REFERENCE = re.compile(r"^\d{5,}$")
 
 # The running header's first part, line by line, and the address lines that
 # only a letterhead (a document's first page) carries.
-HEADER_LINES = ["Cluster secretaris-generaal", "Directie", "Bestuursondersteuning", "Afdeling Advies en", "Stukkenstroom"]
+HEADER_LINES = [
+    "Cluster secretaris-generaal",
+    "Directie",
+    "Bestuursondersteuning",
+    "Afdeling Advies en",
+    "Stukkenstroom",
+]
 ADDRESS_LINES = {"Turfmarkt 147", "2511 DP Den Haag", "Postbus 20301", "2500 EH Den Haag", "www.rijksoverheid.nl/jenv"}
 DOCUMENT_KINDS = {"nota"}
 
@@ -211,7 +232,7 @@ def _scan(text: str) -> list[_Event]:
 
     while not lines.done():
         no, line, blank_before = lines.items[lines.pos]
-        if blank_before or in_annex:
+        if blank_before or in_annex or LIST_ITEM.match(line):  # each list item is its own block
             flush()
         if _match_header_a(lines):
             flush()
@@ -281,7 +302,7 @@ def _cuts(events: list[_Event]) -> list[tuple[int, int]]:
     """Pairs (i, j) of text events where i stops mid-sentence and j continues it."""
     pairs = []
     texts = [i for i, e in enumerate(events) if isinstance(e, _Text)]
-    for a, b in zip(texts, texts[1:]):
+    for a, b in itertools.pairwise(texts):
         first, second = events[a], events[b]
         if any(isinstance(e, _DocStart) for e in events[a:b]):
             continue
@@ -324,16 +345,15 @@ def _page_breaks(events: list[_Event], cuts: list[tuple[int, int]]) -> set[int]:
     breaks: set[int] = set()
     # (a) footnote blocks end their page.
     for i, e in enumerate(events):
-        if isinstance(e, _Footnote) and (i + 1 >= len(events) or not isinstance(events[i + 1], _Footnote)):
-            if i + 1 < len(events):
-                breaks.add(i + 1)
+        if isinstance(e, _Footnote) and i + 1 < len(events) and not isinstance(events[i + 1], _Footnote):
+            breaks.add(i + 1)
     # (b) a mid-sentence cut is a page break, unless a footnote block explains it.
     for a, b in cuts:
         if not any(isinstance(e, _Footnote) for e in events[a:b]):
             breaks.add(b)
     # (c) one running header per page, per document; (d) documents start on a new page.
     starts = [i for i, e in enumerate(events) if isinstance(e, _DocStart)] + [len(events)]
-    for doc_start, doc_end in zip(starts, starts[1:]):
+    for doc_start, doc_end in itertools.pairwise(starts):
         if doc_start > 0 and not any(doc_start >= b > _last_content(events, doc_start) for b in breaks):
             breaks.add(doc_start)
         prev_end = doc_start
@@ -491,7 +511,7 @@ def _is_signature_start(text: str) -> bool:
 
 def _check_headers(events: list[_Event], page_of: list[int]) -> None:
     """Log pages that break the one-running-header-per-page rule; the tests assert none do."""
-    for first, last, page in header_pages(events, page_of):
+    for first, last, _ in header_pages(events, page_of):
         if page_of[first] != page_of[last]:
             log.warning("running header at events %d-%d spans pages", first, last)
     seen: dict[int, int] = {}

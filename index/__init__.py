@@ -1,0 +1,1 @@
+"""Passages in, searchable index out: splitting, embedding, storage and retrieval."""

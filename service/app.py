@@ -1,0 +1,165 @@
+"""The HTTP API: search, passages, documents, health. Every error is JSON.
+
+The app loads the index and the embedder once, at creation, and refuses to
+start on an index that does not fit the configured embedder. It never parses
+the corpus: everything it serves comes from the index directory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote_to_bytes
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from index.config import RetrievalConfig, load_settings
+from index.embedders import Embedder, from_spec
+from index.search import Searcher, UnknownDocumentError
+from index.store import DEFAULT_INDEX_DIR, load_index
+from service.params import ApiError, parse_passages_params, parse_search_params
+
+log = logging.getLogger("vraagbaak")
+MAX_BODY_BYTES = 16 * 1024
+
+
+@dataclass
+class AppState:
+    searcher: Searcher | None = None
+
+
+def build_searcher(
+    *,
+    index_dir: str | Path | None = None,
+    embedder: Embedder | None = None,
+    config: RetrievalConfig | None = None,
+    num_threads: int | None = None,
+) -> Searcher:
+    """Load the configured index and embedder; raises IndexLoadError on a bad index."""
+    index_dir = Path(index_dir or os.environ.get("VRAAGBAAK_INDEX_DIR") or DEFAULT_INDEX_DIR)
+    threads = num_threads or _int_env("VRAAGBAAK_NUM_THREADS")
+    embedder = embedder or from_spec(num_threads=threads)
+    loaded = load_index(index_dir, expected_model_id=embedder.model_id)
+    return Searcher(loaded, embedder, config or load_settings().retrieval)
+
+
+def create_app(searcher: Searcher | None = None, **load_options) -> Flask:
+    """The Flask app; pass a ``searcher`` (tests) or let it load the configured index."""
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    state = AppState(searcher or build_searcher(**load_options))
+    app.extensions["vraagbaak"] = state
+
+    def ready() -> Searcher:
+        if state.searcher is None:
+            raise ApiError(503, "not_ready", "the index is not loaded yet")
+        return state.searcher
+
+    @app.get("/api/search")
+    def search_get():
+        return _search(ready(), parse_search_params(_query_args()))
+
+    @app.post("/api/search")
+    def search_post():
+        return _search(ready(), parse_search_params(_json_body()))
+
+    def _search(s: Searcher, params: dict):
+        try:
+            result = s.search(params["q"], k=params["k"], document=params["document"])
+        except UnknownDocumentError:
+            raise _unknown_document(s, params["document"]) from None
+        return jsonify(result.public())
+
+    @app.get("/api/passages")
+    def passages():
+        s = ready()
+        params = parse_passages_params(_query_args())
+        items = s.passages
+        if params["document"] is not None:
+            if params["document"] not in s.document_rows:
+                raise _unknown_document(s, params["document"])
+            items = [p for p in items if p.document.id == params["document"]]
+        page = items[params["offset"] : params["offset"] + params["limit"]]
+        return jsonify({"total": len(items), "passages": [p.public() for p in page]})
+
+    @app.get("/api/documents")
+    def documents():
+        return jsonify({"documents": ready().index.documents})
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    @app.get("/readyz")
+    def readyz():
+        s = state.searcher
+        if s is None:
+            return _error(503, "not_ready", "the index is not loaded yet")
+        m = s.index.manifest
+        return jsonify({"status": "ready", "passages": m.passage_count, "model": m.model_id, "built_at": m.built_at})
+
+    @app.errorhandler(ApiError)
+    def api_error(e: ApiError):
+        return _error(e.status, e.code, e.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+        message = {413: f"request body larger than {MAX_BODY_BYTES} bytes"}.get(e.code, e.description)
+        response = _error(e.code or 500, codes.get(e.code, "http_error"), message)
+        if e.code == 405:
+            response.headers["Allow"] = ", ".join(e.valid_methods or [])
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):
+        log.exception("unhandled error")
+        return _error(500, "internal_error", "internal error; the request was logged")
+
+    return app
+
+
+def _unknown_document(s: Searcher, doc_id: str | None) -> ApiError:
+    known = ", ".join(sorted(s.document_rows))
+    return ApiError(400, "unknown_document", f"unknown document {doc_id!r}; known: {known}")
+
+
+def _query_args() -> dict:
+    try:  # Werkzeug replaces bad bytes silently; a client sending them should hear about it
+        for part in request.query_string.split(b"&"):
+            unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_encoding", "the query string is not valid UTF-8") from None
+    return {k: request.args.getlist(k) for k in request.args}
+
+
+def _json_body() -> dict:
+    data = request.get_data(cache=False)  # MAX_CONTENT_LENGTH makes this refuse oversized bodies with 413
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_encoding", "the request body is not valid UTF-8") from None
+    try:
+        body = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise ApiError(400, "invalid_json", "the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "the request body must be a JSON object")
+    return {k: [v] for k, v in body.items()}
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+def _int_env(name: str) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value else None

@@ -1,0 +1,176 @@
+"""The HTTP contract that clients rely on, and every bad input it must refuse with a JSON 4xx."""
+
+from __future__ import annotations
+
+import pytest
+
+PASSAGE_KEYS = {"id", "text", "document", "section", "section_path", "page", "page_end", "footnotes", "citation"}
+DOCUMENT_KEYS = {"id", "kind", "title", "date", "reference"}
+POLICE = "Hoeveel geld gaat er structureel naar de politie?"
+
+
+def assert_passage(p: dict) -> None:
+    assert set(p) >= PASSAGE_KEYS
+    assert set(p["document"]) == DOCUMENT_KEYS
+    assert p["document"]["kind"] in {"brief", "bijlage", "nota"}
+    assert p["text"].strip() and p["section"] == p["section_path"][-1]
+    assert 1 <= p["page"] <= p["page_end"] <= 15
+    pages = f"p. {p['page']}" if p["page"] == p["page_end"] else f"p. {p['page']}–{p['page_end']}"
+    assert p["citation"].endswith(f"{p['section']}, {pages}")
+    for f in p["footnotes"]:
+        assert set(f) == {"mark", "text"} and f["mark"] in p["text"]
+
+
+def test_search_get_answers_the_police_question_first(client):
+    r = client.get("/api/search", query_string={"q": POLICE})
+    assert r.status_code == 200 and r.content_type == "application/json"
+    body = r.get_json()
+    assert set(body) == {"query", "answerable", "took_ms", "results"}
+    assert body["query"] == POLICE and body["answerable"] is True and body["took_ms"] > 0
+    assert len(body["results"]) == 5
+    top = body["results"][0]
+    assert "348 miljoen" in top["text"] and top["section"] == "Gezag en orde op straat" and top["page"] == 2
+    assert top["citation"] == "Beleidsbrief Justitie en Veiligheid (24 april 2026), Gezag en orde op straat, p. 2"
+    assert "348 miljoen" in top["highlight"] and top["highlight"] in top["text"]
+    assert [h["rank"] for h in body["results"]] == [1, 2, 3, 4, 5]
+    scores = [h["score"] for h in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    for hit in body["results"]:
+        assert_passage(hit)
+
+
+def test_search_post_matches_get(client):
+    get = client.get("/api/search", query_string={"q": POLICE, "k": 3}).get_json()
+    post = client.post("/api/search", json={"q": POLICE, "k": 3}).get_json()
+    assert [h["id"] for h in get["results"]] == [h["id"] for h in post["results"]]
+
+
+def test_k_and_document_filter(client):
+    body = client.get(
+        "/api/search", query_string={"q": "kroongetuige", "k": 2, "document": "bijlage-7534332"}
+    ).get_json()
+    assert len(body["results"]) == 2
+    assert {h["document"]["id"] for h in body["results"]} == {"bijlage-7534332"}
+    assert len(client.post("/api/search", json={"q": POLICE, "k": 50}).get_json()["results"]) == 50
+
+
+def test_annex_row_is_found_with_its_quarter(client):
+    body = client.get("/api/search", query_string={"q": "wanneer komt het wetsvoorstel over de kroongetuigenregeling?"})
+    top = body.get_json()["results"][0]
+    assert "kroongetuigeregeling" in top["text"] and top["section"] == "Kwartaal 3 2026" and top["page"] == 13
+
+
+def test_passages_lists_every_passage_clean_and_cited(client, searcher):
+    r = client.get("/api/passages", query_string={"limit": 500})
+    body = r.get_json()
+    assert body["total"] == len(searcher.passages) == len(body["passages"])
+    for p in body["passages"]:
+        assert_passage(p)
+        assert "Cluster secretaris-generaal" not in p["text"] and "Onze referentie" not in p["text"]
+    page = client.get("/api/passages", query_string={"offset": 10, "limit": 5}).get_json()
+    assert [p["id"] for p in page["passages"]] == [p["id"] for p in body["passages"][10:15]]
+    memo = client.get("/api/passages", query_string={"document": "nota-7474795"}).get_json()
+    assert memo["total"] >= 1 and {p["document"]["kind"] for p in memo["passages"]} == {"nota"}
+
+
+def test_documents(client):
+    docs = client.get("/api/documents").get_json()["documents"]
+    assert [(d["id"], d["kind"], d["first_page"], d["last_page"]) for d in docs] == [
+        ("brief-7534332", "brief", 1, 12),
+        ("bijlage-7534332", "bijlage", 13, 14),
+        ("nota-7474795", "nota", 15, 15),
+    ]
+    assert "Gezag en orde op straat" in docs[0]["sections"] and docs[0]["date"] == "2026-04-24"
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
+
+
+def test_readiness_is_503_until_the_index_is_loaded(searcher):
+    from service.app import create_app
+
+    app = create_app(searcher)
+    app.extensions["vraagbaak"].searcher = None
+    c = app.test_client()
+    assert c.get("/healthz").status_code == 200
+    assert c.get("/readyz").status_code == 503
+    assert c.get("/api/search?q=politie").get_json()["error"]["code"] == "not_ready"
+
+
+def assert_error(r, status: int, code: str | None = None) -> None:
+    assert r.status_code == status, r.data[:200]
+    body = r.get_json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    assert body["error"]["message"]
+    if code:
+        assert body["error"]["code"] == code
+    assert b"Traceback" not in r.data and b'File "' not in r.data
+
+
+@pytest.mark.parametrize(
+    ("query_string", "code"),
+    [
+        ("", "missing_query"),
+        ("q=", "missing_query"),
+        ("q=%20%20%20", "missing_query"),
+        ("q=" + "a" * 1001, "query_too_long"),
+        ("q=politie&k=abc", "invalid_parameter"),
+        ("q=politie&k=2.5", "invalid_parameter"),
+        ("q=politie&k=0", "invalid_parameter"),
+        ("q=politie&k=51", "invalid_parameter"),
+        ("q=politie&k=-1", "invalid_parameter"),
+        ("q=politie&document=nope", "unknown_document"),
+        ("q=%FF%FE", "invalid_encoding"),
+        ("q=politie%00", "invalid_query"),
+        ("q=a&q=b", "invalid_parameter"),
+    ],
+)
+def test_bad_get_queries_get_a_json_400(client, query_string, code):
+    assert_error(client.get("/api/search?" + query_string), 400, code)
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"not json", "invalid_json"),
+        (b"[1, 2]", "invalid_json"),
+        (b'"q"', "invalid_json"),
+        (b"\xff\xfe{}", "invalid_encoding"),
+        (b"{}", "missing_query"),
+        (b'{"q": 5}', "invalid_query"),
+        (b'{"q": "politie", "k": "5x"}', "invalid_parameter"),
+        (b'{"q": "politie", "k": true}', "invalid_parameter"),
+        (b'{"q": "politie", "k": 5.5}', "invalid_parameter"),
+        (b'{"q": "politie", "document": 3}', "invalid_parameter"),
+        (b'{"q": "politie", "document": "nope"}', "unknown_document"),
+        (b"[" * 5000 + b"]" * 5000, "invalid_json"),
+    ],
+)
+def test_bad_post_bodies_get_a_json_400(client, data, code):
+    assert_error(client.post("/api/search", data=data, content_type="application/json"), 400, code)
+
+
+def test_oversized_body_gets_413(client):
+    assert_error(client.post("/api/search", data=b"{" + b" " * 20000 + b"}", content_type="application/json"), 413)
+
+
+def test_wrong_method_and_unknown_route(client):
+    r = client.delete("/api/search")
+    assert_error(r, 405, "method_not_allowed")
+    assert "GET" in r.headers["Allow"]
+    assert_error(client.post("/api/documents"), 405)
+    assert_error(client.get("/api/nothing"), 404, "not_found")
+
+
+@pytest.mark.parametrize("qs", ["offset=-1", "limit=0", "limit=501", "limit=x", "document=nope"])
+def test_bad_passages_params(client, qs):
+    assert_error(client.get("/api/passages?" + qs), 400)
+
+
+def test_service_keeps_serving_after_errors(client):
+    for bad in ("", "q=%FF", "q=x&k=99"):
+        client.get("/api/search?" + bad)
+    assert client.get("/api/search", query_string={"q": POLICE}).status_code == 200
