@@ -51,5 +51,13 @@ lint: venv-dev
 eval: venv-dev index
 	$(PY) -m eval
 
+# Builds its own index in a temporary directory, starts gunicorn on a free loopback port. About 10 minutes.
+bench: venv
+	$(PY) -m eval.bench
+
+# Builds the Dockerfile offline with podman and runs it (needs root and Debian's podman; see README "Container").
+container-test: venv
+	PYTHON=$(PY) bash .ci/container-test.sh
+
 clean:
 	rm -rf .vraagbaak .pytest_cache artifacts

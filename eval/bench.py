@@ -1,0 +1,516 @@
+"""Speed, throughput, footprint and scale benchmarks: ``make bench`` -> printed and written to eval/bench.md.
+
+Everything is measured in one run on this machine, so the ratios compare like with like:
+
+1. Index build of the corpus (with progress bars) -> build time.
+2. The floor: embedding each gold question with the configured model, using the threads one production
+   worker gets (cores // workers). In-process search of the same questions.
+3. The production server (gunicorn -c service/gunicorn_conf.py service.wsgi:app) on 127.0.0.1:
+   cold start to /readyz, RSS per process, HTTP latency with one client, throughput at 1, 4, 16 clients.
+4. Scale curve on synthetic vectors: exact FAISS (flat) against HNSW and IVF, latency, memory, recall@10.
+
+No timing is asserted anywhere: these are figures to read, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "eval" / "gold.jsonl"
+REPORT = ROOT / "eval" / "bench.md"
+CORES = os.cpu_count() or 1
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=np.float64), q)) if values else float("nan")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def questions() -> list[str]:
+    return [json.loads(line)["question"] for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------- load generator
+
+
+class LoadResult:
+    def __init__(self, concurrency: int) -> None:
+        self.concurrency = concurrency
+        self.latencies: list[float] = []
+        self.errors = 0
+        self.seconds = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies) + self.errors
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def load(
+    port: int,
+    qs: list[str],
+    *,
+    concurrency: int,
+    max_requests: int,
+    max_seconds: float,
+    host: str = "127.0.0.1",
+    desc: str = "",
+) -> LoadResult:
+    """Closed-loop load: ``concurrency`` clients, each with a keep-alive connection, asking the gold
+    questions in turn. Bounded twice: at most ``max_requests`` requests and ``max_seconds`` seconds.
+    Only loopback: this is a benchmark of our own server, never a load test of someone else's."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError(f"the load generator only targets loopback, not {host!r}")
+    result = LoadResult(concurrency)
+    lock = threading.Lock()
+    issued = iter(range(max_requests))
+    deadline = time.perf_counter() + max_seconds
+    bar = tqdm(total=max_requests, desc=desc or f"{concurrency} clients", unit="req", leave=False)
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        while time.perf_counter() < deadline:
+            with lock:
+                i = next(issued, None)
+            if i is None:
+                break
+            path = f"/api/search?k=5&q={quote(qs[i % len(qs)])}"
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=30)
+            took = time.perf_counter() - t0
+            with lock:
+                if ok:
+                    result.latencies.append(took)
+                else:
+                    result.errors += 1
+                bar.update(1)
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.seconds = time.perf_counter() - started
+    bar.close()
+    return result
+
+
+# ---------------------------------------------------------------------- the production server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        out += [int(c) for c in text]
+    return out
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def http_get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+class Server:
+    """gunicorn with the production settings, on a free loopback port."""
+
+    def __init__(self, index_dir: Path, *, timeout: float = 180) -> None:
+        self.port = free_port()
+        env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), "VRAAGBAAK_INDEX_DIR": str(index_dir)}
+        env.pop("VRAAGBAAK_NUM_THREADS", None)
+        cmd = [sys.executable, "-m", "gunicorn", "-c", "service/gunicorn_conf.py", "service.wsgi:app"]
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        while True:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"gunicorn exited: {self.log.read().decode(errors='replace')[-2000:]}")
+            try:
+                if http_get(self.port, "/readyz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.perf_counter() - t0 > timeout:
+                raise RuntimeError("gunicorn not ready in time")
+            time.sleep(0.05)
+        self.first_ready = time.perf_counter() - t0
+        # every worker loads the model itself; wait until all of them have (RSS stops growing)
+        self.workers = children(self.proc.pid)
+        self.all_ready = self.first_ready
+        while True:
+            sizes = [rss_mb(p) for p in self.workers]
+            time.sleep(0.5)
+            if [rss_mb(p) for p in self.workers] == sizes and all(s > 100 for s in sizes):
+                break
+            if time.perf_counter() - t0 > timeout:
+                break
+        self.all_ready = time.perf_counter() - t0
+
+    def stop(self) -> float:
+        t0 = time.perf_counter()
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+        return time.perf_counter() - t0
+
+
+# ---------------------------------------------------------------------- scale curve
+
+
+def synthetic(n: int, dim: int, rng: np.random.Generator, basis: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Text-embedding-like vectors: clusters in a low-dimensional subspace plus a little isotropic noise."""
+    out = np.empty((n, dim), dtype=np.float32)
+    for lo in range(0, n, 100_000):
+        m = min(100_000, n - lo)
+        z = centers[rng.integers(0, len(centers), m)] + 0.6 * rng.standard_normal((m, basis.shape[0]), dtype=np.float32)
+        v = z @ basis + 0.35 * rng.standard_normal((m, dim), dtype=np.float32)
+        out[lo : lo + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return out
+
+
+def timed_search(index, queries: np.ndarray, k: int = 10) -> tuple[float, float, np.ndarray]:
+    lat = []
+    ids = np.empty((len(queries), k), dtype=np.int64)
+    for i, q in enumerate(queries):
+        t0 = time.perf_counter()
+        _, found = index.search(q[None, :], k)
+        lat.append(time.perf_counter() - t0)
+        ids[i] = found[0]
+    return pct(lat, 50), pct(lat, 95), ids
+
+
+def recall_at(exact: np.ndarray, approx: np.ndarray) -> float:
+    return float(np.mean([len(set(a) & set(e)) / len(e) for a, e in zip(approx, exact, strict=True)]))
+
+
+def scale_curve(sizes: list[int], *, dim: int, n_queries: int, hnsw_max: int) -> list[dict]:
+    import faiss
+
+    from index.store import make_faiss_index
+
+    rng = np.random.default_rng(7)
+    basis = rng.standard_normal((24, dim), dtype=np.float32)
+    centers = 3 * rng.standard_normal((2000, 24), dtype=np.float32)
+    queries = synthetic(n_queries, dim, rng, basis, centers)
+    rows = []
+    for n in sizes:
+        data = synthetic(n, dim, rng, basis, centers)
+        candidates = [("flat", lambda d: make_faiss_index(d, "flat"))]
+        if n <= hnsw_max:
+            candidates.append(("hnsw32 (M 32, efC 80, efS 64)", lambda d: make_faiss_index(d, "hnsw32")))
+        else:
+            candidates.append(("hnsw16 (M 16, efC 40, efS 64)", _hnsw16))
+        candidates.append(("ivf (nlist 1024, nprobe 16)", _ivf))
+        exact = None
+        for name, make in candidates:
+            if "hnsw" in name and n > hnsw_max:
+                rows.append({"n": n, "index": name, "skipped": f"build too slow for the bench budget at {n:,}"})
+                continue
+            faiss.omp_set_num_threads(CORES)  # builds use both cores
+            t0 = time.perf_counter()
+            index = make(data)
+            build = time.perf_counter() - t0
+            faiss.omp_set_num_threads(1)  # searches: one query on one thread, as in a worker
+            p50, p95, ids = timed_search(index, queries)
+            if exact is None:
+                exact = ids
+            mem = faiss.serialize_index(index).nbytes / 2**20
+            rows.append(
+                {
+                    "n": n,
+                    "index": name,
+                    "build_s": build,
+                    "p50": p50,
+                    "p95": p95,
+                    "mem_mb": mem,
+                    "recall": recall_at(exact, ids),
+                }
+            )
+            print(
+                f"  {n:>9,} {name:32} build {build:6.1f} s  p50 {ms(p50):>7} ms  p95 {ms(p95):>7} ms  "
+                f"{mem:8.0f} MB  recall@10 {rows[-1]['recall']:.3f}",
+                flush=True,
+            )
+            del index
+        del data
+    faiss.omp_set_num_threads(CORES)
+    return rows
+
+
+def _hnsw16(data: np.ndarray):
+    import faiss
+
+    index = faiss.IndexHNSWFlat(data.shape[1], 16, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = 40
+    index.hnsw.efSearch = 64
+    index.add(data)
+    return index
+
+
+def _ivf(data: np.ndarray):
+    import faiss
+
+    nlist = 1024
+    quantizer = faiss.IndexFlatIP(data.shape[1])
+    index = faiss.IndexIVFFlat(quantizer, data.shape[1], min(nlist, len(data) // 39), faiss.METRIC_INNER_PRODUCT)
+    sample = data[np.random.default_rng(1).choice(len(data), min(len(data), 50_000), replace=False)]
+    index.train(sample)
+    index.add(data)
+    index.nprobe = 16
+    return index
+
+
+# ---------------------------------------------------------------------- the run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=REPORT)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="scale curve sizes")
+    parser.add_argument("--hnsw-max", type=int, default=100_000, help="largest size with an HNSW build")
+    parser.add_argument("--max-requests", type=int, default=600, help="per concurrency level")
+    parser.add_argument("--max-seconds", type=float, default=20, help="per concurrency level")
+    parser.add_argument("--levels", default="1,4,16")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    qs = questions()
+
+    from corpus import DEFAULT_CORPUS
+    from index.config import load_settings
+    from index.embedders import from_spec
+    from index.search import Searcher
+    from index.store import build_index, load_index
+
+    settings = load_settings()
+    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+    worker_threads = max(1, CORES // workers)
+    tmp = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-"))
+    index_dir = tmp / "index"
+
+    print(f"[1/4] index build of {DEFAULT_CORPUS.name}", flush=True)
+    builder = from_spec(num_threads=CORES)
+    t0 = time.perf_counter()
+    manifest = build_index(
+        DEFAULT_CORPUS, index_dir, builder, split=settings.split, index_type=settings.retrieval.index_type
+    )
+    build_s = time.perf_counter() - t0
+    del builder
+    print(f"  {manifest.passage_count} passages, {manifest.sentence_count} sentences in {build_s:.1f} s")
+
+    print(f"[2/4] floor and in-process search ({len(qs)} gold questions, {worker_threads} embedder thread(s))")
+    embedder = from_spec(num_threads=worker_threads)
+    searcher = Searcher(load_index(index_dir, expected_model_id=embedder.model_id), embedder, settings.retrieval)
+    for q in qs[:5]:
+        searcher.search(q)  # warm up
+    floor = []
+    for q in tqdm(qs, desc="floor (embed)", leave=False):
+        t0 = time.perf_counter()
+        embedder.embed_query(q)
+        floor.append(time.perf_counter() - t0)
+    inproc = []
+    for q in tqdm(qs, desc="in-process search", leave=False):
+        t0 = time.perf_counter()
+        searcher.search(q, k=5)
+        inproc.append(time.perf_counter() - t0)
+    floor50, floor95 = pct(floor, 50), pct(floor, 95)
+    print(f"  floor p50 {ms(floor50)} ms p95 {ms(floor95)} ms; in-process p50 {ms(pct(inproc, 50))} ms")
+    del searcher, embedder
+
+    print("[3/4] production server: gunicorn -c service/gunicorn_conf.py service.wsgi:app", flush=True)
+    server = Server(index_dir)
+    procs = [server.proc.pid, *server.workers]
+    rss = {pid: rss_mb(pid) for pid in procs}
+    print(f"  ready (first /readyz 200) {server.first_ready:.2f} s, all workers loaded {server.all_ready:.2f} s")
+    try:
+        load(server.port, qs, concurrency=2, max_requests=20, max_seconds=10, desc="warm-up")
+        single = load(server.port, qs, concurrency=1, max_requests=len(qs), max_seconds=120, desc="HTTP, 1 client")
+        http50, http95 = pct(single.latencies, 50), pct(single.latencies, 95)
+        print(f"  HTTP p50 {ms(http50)} ms p95 {ms(http95)} ms, errors {single.errors}")
+        levels = []
+        for c in (int(x) for x in args.levels.split(",")):
+            r = load(server.port, qs, concurrency=c, max_requests=args.max_requests, max_seconds=args.max_seconds)
+            levels.append(r)
+            print(
+                f"  {c:>2} clients: {r.rps:6.1f} req/s  p50 {ms(pct(r.latencies, 50))} ms  "
+                f"p99 {ms(pct(r.latencies, 99))} ms  errors {r.errors}  ({r.requests} requests, {r.seconds:.1f} s)"
+            )
+    finally:
+        stop_s = server.stop()
+    print(f"  SIGTERM -> exit in {stop_s:.2f} s (code {server.proc.returncode})")
+
+    print(f"[4/4] scale curve (synthetic 384-d vectors): {args.sizes}", flush=True)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    scale = scale_curve(sizes, dim=manifest.dim, n_queries=200, hnsw_max=args.hnsw_max)
+
+    floor_rps = CORES / floor50
+    total = time.perf_counter() - started
+    report = render(
+        loadavg=(load_before, os.getloadavg()),
+        manifest=manifest,
+        build_s=build_s,
+        floor=(floor50, floor95),
+        inproc=inproc,
+        http=(http50, http95),
+        single=single,
+        levels=levels,
+        floor_rps=floor_rps,
+        server=server,
+        rss=rss,
+        stop_s=stop_s,
+        scale=scale,
+        worker_threads=worker_threads,
+        workers=workers,
+        total=total,
+        n_q=len(qs),
+    )
+    args.out.write_text(report, encoding="utf-8")
+    print()
+    print(report)
+    print(f"written to {args.out} in {total:.0f} s")
+    return 0
+
+
+def render(**r) -> str:
+    m = r["manifest"]
+    floor50, floor95 = r["floor"]
+    http50, http95 = r["http"]
+    best = max(r["levels"], key=lambda x: x.rps)
+    lines = [
+        "# Vraagbaak benchmarks",
+        "",
+        f"Generated by `make bench` on {platform.node() or 'this machine'}: {CORES} cores, Python "
+        f"{platform.python_version()}, embedder {m.embedder} ({m.model_id}), index `{m.index_type}`, "
+        f"{m.passage_count} passages. Production server: `gunicorn -c service/gunicorn_conf.py service.wsgi:app`, "
+        f"{r['workers']} workers, {r['worker_threads']} embedder thread(s) each. Client and server share the "
+        f"machine. Whole run: {r['total']:.0f} s. Load average (1 min) {r['loadavg'][0][0]:.1f} at the start, "
+        f"{r['loadavg'][1][0]:.1f} at the end: above {CORES} means other work shared the cores and the "
+        "figures are pessimistic. Figures, not assertions: they vary from run to run.",
+        "",
+        "## Floor ratio",
+        "",
+        f"The floor is the bare embedding of a question with the configured model, on one worker's "
+        f"{r['worker_threads']} thread(s); {r['n_q']} gold questions, one client.",
+        "",
+        "| measure | p50 ms | p95 ms | × floor p50 |",
+        "|---|---:|---:|---:|",
+        f"| floor: embed the question | {ms(floor50)} | {ms(floor95)} | 1.00 |",
+        f"| in-process search (embed + FAISS + BM25 + fusion + highlight) | {ms(pct(r['inproc'], 50))} | "
+        f"{ms(pct(r['inproc'], 95))} | {pct(r['inproc'], 50) / floor50:.2f} |",
+        f"| HTTP end to end, 1 client, keep-alive | {ms(http50)} | {ms(http95)} | {http50 / floor50:.2f} |",
+        "",
+        f"Target HTTP p50 ≤ 1.5 × floor: **{http50 / floor50:.2f} ×, "
+        f"{'met' if http50 <= 1.5 * floor50 else 'NOT met'}**.",
+        "",
+        "## Throughput",
+        "",
+        f"Closed-loop clients on 127.0.0.1 asking the gold questions in turn, each level bounded by "
+        f"requests and seconds. The floor allows {CORES} cores / {ms(floor50)} ms = {r['floor_rps']:.1f} req/s.",
+        "",
+        "| clients | requests | errors | req/s | of floor-allowed | p50 ms | p99 ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for x in r["levels"]:
+        lines.append(
+            f"| {x.concurrency} | {x.requests} | {x.errors} | {x.rps:.1f} | {x.rps / r['floor_rps']:.0%} | "
+            f"{ms(pct(x.latencies, 50))} | {ms(pct(x.latencies, 99))} |"
+        )
+    errors = sum(x.errors for x in r["levels"]) + r["single"].errors
+    lines += [
+        "",
+        f"Target ≥ 70 % of the floor-allowed throughput with 0 errors: best {best.rps:.1f} req/s = "
+        f"**{best.rps / r['floor_rps']:.0%}** at {best.concurrency} clients, {errors} errors: "
+        f"**{'met' if best.rps >= 0.7 * r['floor_rps'] and errors == 0 else 'NOT met'}**.",
+        "",
+        "## Cold start and footprint",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| index build of the corpus ({m.passage_count} passages, {m.sentence_count} sentences, all cores) | "
+        f"{r['build_s']:.1f} s |",
+        f"| process start to first `/readyz` 200 | {r['server'].first_ready:.2f} s |",
+        f"| process start to every worker loaded | {r['server'].all_ready:.2f} s |",
+    ]
+    for i, (pid, size) in enumerate(r["rss"].items()):
+        lines.append(f"| RSS {'master' if i == 0 else f'worker {i}'} (pid {pid}) | {size:.0f} MB |")
+    lines += [
+        f"| SIGTERM to exit (idle) | {r['stop_s']:.2f} s |",
+        "",
+        "## Scale curve",
+        "",
+        "Synthetic 384-d vectors (clusters in a 24-d subspace plus noise, normalised), 200 synthetic "
+        "questions, k = 10, one query at a time on one thread; builds on all cores. Memory is the serialised "
+        "index. Recall@10 is against exact (flat) search on the same vectors.",
+        "",
+        "| passages | index | build s | p50 ms | p95 ms | memory MB | recall@10 |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in r["scale"]:
+        if "skipped" in row:
+            lines.append(f"| {row['n']:,} | {row['index']} | — | — | — | — | skipped: {row['skipped']} |")
+        else:
+            lines.append(
+                f"| {row['n']:,} | {row['index']} | {row['build_s']:.1f} | {ms(row['p50'])} | {ms(row['p95'])} | "
+                f"{row['mem_mb']:.0f} | {row['recall']:.3f} |"
+            )
+    lines += [
+        "",
+        f"For comparison: the floor (question embedding) is {ms(floor50)} ms p50.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
