@@ -21,7 +21,11 @@ from index.config import RetrievalConfig, load_settings
 from index.embedders import Embedder, from_spec
 from index.search import Searcher, UnknownDocumentError
 from index.store import DEFAULT_INDEX_DIR, load_index
+from service.limits import register_rate_limit
+from service.observability import record_search, register_observability
+from service.openapi import register_openapi
 from service.params import ApiError, parse_passages_params, parse_search_params
+from service.security import register_security_headers
 
 log = logging.getLogger("vraagbaak")
 MAX_BODY_BYTES = 16 * 1024
@@ -55,6 +59,10 @@ def create_app(searcher: Searcher | None = None, **load_options) -> Flask:
     app.json.sort_keys = False
     state = AppState(searcher or build_searcher(**load_options))
     app.extensions["vraagbaak"] = state
+    register_observability(app)  # request ids, JSON request log, /metrics; first, so its log sees the final status
+    register_security_headers(app)  # CSP, nosniff, Referrer-Policy
+    register_rate_limit(app)  # VRAAGBAAK_RATE_LIMIT, off when unset
+    register_openapi(app)  # /openapi.json
 
     def ready() -> Searcher:
         if state.searcher is None:
@@ -74,6 +82,7 @@ def create_app(searcher: Searcher | None = None, **load_options) -> Flask:
             result = s.search(params["q"], k=params["k"], document=params["document"])
         except UnknownDocumentError:
             raise _unknown_document(s, params["document"]) from None
+        record_search(params["q"], result)
         return jsonify(result.public())
 
     @app.get("/api/passages")

@@ -1,0 +1,129 @@
+"""Request ids, one JSON log line per request, and Prometheus metrics at /metrics.
+
+Questions are personal data in the making: at info level a request line holds
+the question's length and a short hash (enough to group repeats), never the
+text; the text itself is logged only at debug level.
+
+Metrics live in prometheus-client's default registry, defined once per process.
+Under gunicorn (``PROMETHEUS_MULTIPROC_DIR`` set by service/gunicorn_conf.py)
+every worker writes its samples to that directory and /metrics sums all
+workers, so a scrape sees the whole server whichever worker answers it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, Response, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+
+from index.search import SearchResult
+
+log = logging.getLogger("vraagbaak.request")
+#: An incoming X-Request-Id is kept when it looks like an id, not like an attack on the logs.
+_SANE_ID = re.compile(r"[A-Za-z0-9._:@-]{1,128}")
+_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+
+REQUESTS = Counter("vraagbaak_http_requests", "HTTP requests answered", ["method", "endpoint", "status"])
+REQUEST_SECONDS = Histogram("vraagbaak_request_seconds", "Whole request, in the app", ["endpoint"], buckets=_BUCKETS)
+EMBED_SECONDS = Histogram("vraagbaak_embed_seconds", "Embedding the question", buckets=_BUCKETS)
+SEARCH_SECONDS = Histogram("vraagbaak_search_seconds", "FAISS/BM25 search and fusion", buckets=_BUCKETS)
+SEARCH_TOTAL_SECONDS = Histogram("vraagbaak_search_total_seconds", "Searcher.search end to end", buckets=_BUCKETS)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and the record's ``fields``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging() -> None:
+    """JSON lines on stderr for the ``vraagbaak`` loggers; level from VRAAGBAAK_LOG_LEVEL (info)."""
+    root = logging.getLogger("vraagbaak")
+    if any(getattr(h, "_vraagbaak", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    handler._vraagbaak = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(os.environ.get("VRAAGBAAK_LOG_LEVEL", "INFO").upper())
+    root.propagate = False
+
+
+def question_fields(query: str) -> dict:
+    """What the info log may say about a question: its length and a short hash, not its text."""
+    return {"q_len": len(query), "q_hash": hashlib.sha256(query.encode("utf-8")).hexdigest()[:16]}
+
+
+def record_search(query: str, result: SearchResult) -> None:
+    """Called by the search endpoint: stage timings to the histograms, the question to the request log."""
+    EMBED_SECONDS.observe(result.timings.get("embed", 0.0))
+    SEARCH_SECONDS.observe(result.timings.get("search", 0.0))
+    SEARCH_TOTAL_SECONDS.observe(result.timings.get("total", 0.0))
+    g.log_fields = {**question_fields(query), "results": len(result.hits), "answerable": result.answerable}
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("question", extra={"fields": {"request_id": g.get("request_id"), "q": query}})
+
+
+def metrics_response() -> Response:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        data = generate_latest(registry)
+    else:
+        data = generate_latest()
+    return Response(data, mimetype=CONTENT_TYPE_LATEST)
+
+
+def register_observability(app: Flask) -> None:
+    """Request ids (X-Request-Id), the request log line, request metrics and ``GET /metrics``."""
+    configure_logging()
+
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        incoming = request.headers.get("X-Request-Id", "")
+        g.request_id = incoming if _SANE_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        started = g.get("started")
+        seconds = time.perf_counter() - started if started is not None else 0.0
+        endpoint = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+        response.headers["X-Request-Id"] = g.get("request_id") or uuid.uuid4().hex
+        REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+        REQUEST_SECONDS.labels(endpoint).observe(seconds)
+        fields = {
+            "request_id": response.headers["X-Request-Id"],
+            "method": request.method,
+            "path": request.path,  # never the query string: it holds the question
+            "status": response.status_code,
+            "duration_ms": round(seconds * 1000, 3),
+            "remote": request.remote_addr,
+            **g.get("log_fields", {}),
+        }
+        level = logging.ERROR if response.status_code >= 500 else logging.INFO
+        log.log(level, "request", extra={"fields": fields})
+        return response
+
+    @app.get("/metrics")
+    def metrics():
+        return metrics_response()

@@ -1,0 +1,202 @@
+"""The service's OpenAPI 3.0 document, served at /openapi.json.
+
+It describes every route, with the limits service/params.py enforces, so that
+clients can generate code from it and schemathesis can fuzz the service against
+it (tests/test_openapi_schemathesis.py). Keep it in step with app.py: the test
+fails when a route is missing here.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from service.params import K_MAX, K_MIN, LIMIT_MAX, MAX_QUERY_CHARS
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict:
+    text = {
+        400: "invalid parameter",
+        404: "not found",
+        413: "body over 16 KB",
+        414: "URL too long",
+        429: "rate limited",
+        503: "index not loaded",
+    }
+    return {str(s): _json(_ERROR, text[s]) for s in statuses}
+
+
+_Q = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS}
+_K = {"type": "integer", "minimum": K_MIN, "maximum": K_MAX, "default": 5}
+_DOC = {"type": "string", "minLength": 1}
+_SEARCH_ERRORS = _errors(400, 429, 503)
+
+SPEC: dict = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "Vraagbaak",
+        "version": "0.1.0",
+        "description": "Questions about Dutch government letters, answered with cited passages.",
+    },
+    "paths": {
+        "/api/search": {
+            "get": {
+                "summary": "Search passages for a question",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": True, "schema": _Q},
+                    {"name": "k", "in": "query", "required": False, "schema": _K},
+                    {"name": "document", "in": "query", "required": False, "schema": _DOC},
+                ],
+                "responses": {"200": _json({"$ref": "#/components/schemas/SearchResult"}, "ranked passages"),
+                              **_SEARCH_ERRORS},
+            },
+            "post": {
+                "summary": "Search passages for a question (JSON body)",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["q"],
+                                "properties": {"q": _Q, "k": _K, "document": _DOC},
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": _json({"$ref": "#/components/schemas/SearchResult"}, "ranked passages"),
+                              **_SEARCH_ERRORS, **_errors(413)},
+            },
+        },
+        "/api/passages": {
+            "get": {
+                "summary": "Every passage, in corpus order",
+                "parameters": [
+                    {"name": "document", "in": "query", "required": False, "schema": _DOC},
+                    {"name": "offset", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                    {"name": "limit", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": 100}},
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["total", "passages"],
+                            "properties": {
+                                "total": {"type": "integer"},
+                                "passages": {"type": "array", "items": {"$ref": "#/components/schemas/Passage"}},
+                            },
+                        },
+                        "a page of passages",
+                    ),
+                    **_SEARCH_ERRORS,
+                },
+            }
+        },
+        "/api/documents": {
+            "get": {
+                "summary": "The documents of the index",
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "required": ["documents"],
+                         "properties": {"documents": {"type": "array", "items": {"type": "object"}}}},
+                        "the documents",
+                    ),
+                    **_errors(429, 503),
+                },
+            }
+        },
+        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json({"type": "object"}, "up")}}},
+        "/readyz": {
+            "get": {
+                "summary": "Readiness: 200 once the index is loaded",
+                "responses": {"200": _json({"type": "object"}, "ready"), **_errors(503)},
+            }
+        },
+        "/metrics": {
+            "get": {
+                "summary": "Prometheus metrics",
+                "responses": {"200": {"description": "text exposition format",
+                                      "content": {"text/plain": {"schema": {"type": "string"}}}}},
+            }
+        },
+        "/openapi.json": {
+            "get": {"summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI 3.0")}}
+        },
+        "/": {
+            "get": {
+                "summary": "Demo page with the search widget",
+                "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
+                              **_errors(429)},
+            }
+        },
+        "/widget.js": {
+            "get": {
+                "summary": "The embeddable widget",
+                "responses": {"200": {"description": "JavaScript",
+                                      "content": {"text/javascript": {"schema": {"type": "string"}}}},
+                              "304": {"description": "not modified"}, **_errors(429)},
+            }
+        },
+        "/home.css": {
+            "get": {
+                "summary": "The demo page's stylesheet",
+                "responses": {"200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}},
+                              "304": {"description": "not modified"}, **_errors(429)},
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                    }
+                },
+            },
+            "Passage": {
+                "type": "object",
+                "required": ["id", "text", "document", "section", "section_path", "page", "page_end", "footnotes",
+                             "citation"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "text": {"type": "string"},
+                    "document": {"type": "object"},
+                    "section": {"type": "string"},
+                    "section_path": {"type": "array", "items": {"type": "string"}},
+                    "page": {"type": "integer", "minimum": 1},
+                    "page_end": {"type": "integer", "minimum": 1},
+                    "footnotes": {"type": "array", "items": {"type": "object"}},
+                    "citation": {"type": "string"},
+                },
+            },
+            "SearchResult": {
+                "type": "object",
+                "required": ["query", "answerable", "took_ms", "results"],
+                "properties": {
+                    "query": {"type": "string"},
+                    "answerable": {"type": "boolean"},
+                    "took_ms": {"type": "number"},
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Passage"}},
+                },
+            },
+        }
+    },
+}
+
+
+def register_openapi(app: Flask) -> None:
+    @app.get("/openapi.json")
+    def openapi():
+        return jsonify(SPEC)
