@@ -1,0 +1,469 @@
+/* Vraagbaak search widget: <vraagbaak-search endpoint="https://host"></vraagbaak-search>
+ * One file, no dependencies; talks only to its endpoint. Docs: README.md, "Search widget". */
+(() => {
+  "use strict";
+  if (customElements.get("vraagbaak-search")) return;
+
+  const script = document.currentScript;
+  const ORIGIN = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  const DEBOUNCE_MS = 250;
+  const TIMEOUT_MS = 15000;
+  const CONTEXT = 140; // characters of context either side of the highlight in a collapsed result
+
+  const TEXT = {
+    nl: {
+      label: "Stel een vraag", placeholder: "Stel een vraag, bijvoorbeeld: hoeveel geld gaat er naar de politie?",
+      results: "Zoekresultaten", loading: "Zoeken…", empty: "Geen passages gevonden.",
+      count: (n) => (n === 1 ? "1 passage" : n + " passages"),
+      unreachable: "De zoekdienst is niet bereikbaar. Probeer het later opnieuw.",
+      failed: "Zoeken mislukt", noAnswer: "Geen zeker antwoord.",
+      noAnswerMore: " Dit zijn de passages die het dichtst in de buurt komen.",
+      footnotes: (n) => "Voetnoten (" + n + ")", copy: "Citaat kopiëren", copied: "Gekopieerd",
+      copyFailed: "Kopiëren mislukt", more: "Toon hele passage", less: "Toon minder",
+      hint: "↑↓ kiezen · Enter openen · Esc wissen", date: "nl-NL",
+    },
+    en: {
+      label: "Ask a question", placeholder: "Ask a question, e.g. how much money goes to the police?",
+      results: "Search results", loading: "Searching…", empty: "No passages found.",
+      count: (n) => (n === 1 ? "1 passage" : n + " passages"),
+      unreachable: "The search service cannot be reached. Please try again later.",
+      failed: "Search failed", noAnswer: "No confident answer.",
+      noAnswerMore: " These are the closest passages.",
+      footnotes: (n) => "Footnotes (" + n + ")", copy: "Copy citation", copied: "Copied",
+      copyFailed: "Copy failed", more: "Show whole passage", less: "Show less",
+      hint: "↑↓ choose · Enter open · Esc clear", date: "en-GB",
+    },
+  };
+
+  const CSS = `
+:host{display:block;font-family:var(--vb-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);font-size:var(--vb-font-size,1rem);line-height:1.5;color:var(--vb-color,#1b1b1b);--_accent:var(--vb-accent,#154273);--_muted:var(--vb-muted,#535353);--_border:var(--vb-border,#8a8f98);--_focus:var(--vb-focus,#154273)}
+:host([hidden]){display:none}
+*{box-sizing:border-box}
+.vb{background:var(--vb-bg,#fff);border:1px solid var(--_border);border-radius:var(--vb-radius,8px);padding:.75em;min-width:0}
+.bar{position:relative}
+input{width:100%;font:inherit;color:inherit;background:var(--vb-input-bg,#fff);border:2px solid var(--_border);border-radius:var(--vb-radius,8px);padding:.6em .75em;min-height:2.75em}
+input:focus{outline:3px solid var(--_focus);outline-offset:2px;border-color:var(--_accent)}
+input::placeholder{color:var(--_muted);opacity:1}
+.bar::after{content:"";position:absolute;left:0;right:0;bottom:0;height:3px;border-radius:0 0 var(--vb-radius,8px) var(--vb-radius,8px);background:var(--_accent);transform:scaleX(0);transform-origin:left}
+.loading .bar::after{animation:vbl 1s ease-in-out infinite}
+@keyframes vbl{0%{transform:scaleX(0)}60%{transform:scaleX(.8)}100%{transform:scaleX(1);opacity:0}}
+@media (prefers-reduced-motion:reduce){.loading .bar::after{animation:none;transform:scaleX(1);opacity:.6}}
+.status{margin:.5em 0 0;color:var(--_muted);font-size:.875em;min-height:1.3em;display:flex;flex-wrap:wrap;gap:.25em 1em;justify-content:space-between}
+.status:empty{display:none}
+.error{color:var(--vb-error,#a4161a);font-weight:600}
+.notice{margin:.5em 0 0;padding:.5em .75em;border-left:4px solid var(--vb-warning,#b35c00);background:var(--vb-warning-bg,#fff4e5);color:var(--vb-color,#1b1b1b);border-radius:4px}
+.notice[hidden],[hidden]{display:none!important}
+ul{list-style:none;margin:.5em 0 0;padding:0;display:grid;gap:.5em}
+ul:empty{display:none}
+ul>li{border:1px solid var(--vb-result-border,#d5d8dd);border-radius:var(--vb-radius,8px);padding:.6em .75em;background:var(--vb-result-bg,#fff);cursor:pointer;min-width:0;overflow-wrap:anywhere}
+ul>li:hover{border-color:var(--_border)}
+ul>li.active{outline:3px solid var(--_focus);outline-offset:1px;border-color:var(--_accent)}
+.path{margin:0;font-size:.8125em;color:var(--_muted)}
+.page{white-space:nowrap;font-weight:600;color:var(--_accent)}
+.text{margin:.3em 0}
+mark{background:var(--vb-mark-bg,#ffe27a);color:var(--vb-mark-color,inherit);padding:0 .1em;border-radius:2px}
+.meta{display:flex;flex-wrap:wrap;align-items:center;gap:.35em .75em;font-size:.8125em;color:var(--_muted)}
+.doc{flex:1 1 12em}
+button{font:inherit;font-size:1em;color:var(--_accent);background:transparent;border:1px solid currentColor;border-radius:4px;padding:.2em .6em;cursor:pointer;min-height:2em}
+button:hover{background:var(--vb-button-hover,#eef2f8)}
+button:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
+ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
+@media (max-width:480px){.vb{padding:.5em}ul>li{padding:.5em}.hint{display:none}}
+.more{font-size:.8125em;color:var(--_accent);text-decoration:underline}
+`;
+
+  const el = (tag, cls, text) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  };
+  const pages = (h) => (h.page === h.page_end || h.page_end == null ? "p. " + h.page : "p. " + h.page + "–" + h.page_end);
+  const instances = [];
+  let uid = 0;
+
+  // "/" (outside text fields) and Ctrl/Cmd+K focus the first widget on the page.
+  document.addEventListener("keydown", (e) => {
+    const w = instances.find((i) => i.isConnected);
+    if (!w || e.defaultPrevented) return;
+    const target = e.composedPath()[0];
+    const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey) && !e.altKey) {
+      e.preventDefault();
+      w.focus();
+    } else if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      w.focus();
+    }
+  });
+
+  class VraagbaakSearch extends HTMLElement {
+    static get observedAttributes() {
+      return ["endpoint", "k", "document", "placeholder", "lang"];
+    }
+
+    constructor() {
+      super();
+      const id = "vb" + ++uid;
+      const root = this.attachShadow({ mode: "open", delegatesFocus: true });
+      if (root.adoptedStyleSheets && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+        const sheet = new CSSStyleSheet(); // constructed: allowed by a strict style-src CSP
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        root.appendChild(el("style", null, CSS));
+      }
+      this._box = el("div", "vb");
+      this._box.setAttribute("part", "box");
+      const bar = el("div", "bar");
+      const input = (this._input = el("input"));
+      Object.assign(input, { type: "search", autocomplete: "off", spellcheck: false, enterKeyHint: "search" });
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-expanded", "false");
+      input.setAttribute("aria-controls", id + "-list");
+      input.setAttribute("aria-describedby", id + "-status");
+      input.setAttribute("part", "input");
+      bar.append(input);
+      this._status = el("div", "status");
+      this._status.id = id + "-status";
+      this._status.setAttribute("role", "status");
+      this._status.setAttribute("aria-live", "polite");
+      this._notice = el("div", "notice");
+      this._notice.hidden = true;
+      this._list = el("ul");
+      this._list.id = id + "-list";
+      this._list.setAttribute("role", "listbox");
+      this._box.append(bar, this._status, this._notice, this._list);
+      root.append(this._box);
+      this._id = id;
+      this._seq = 0;
+      this._hits = [];
+      this._active = -1;
+      this._query = "";
+      input.addEventListener("input", () => this._schedule());
+      input.addEventListener("keydown", (e) => this._key(e));
+    }
+
+    connectedCallback() {
+      if (!instances.includes(this)) instances.push(this);
+      this._texts();
+    }
+
+    disconnectedCallback() {
+      const i = instances.indexOf(this);
+      if (i >= 0) instances.splice(i, 1);
+      clearTimeout(this._timer);
+      if (this._ctrl) this._ctrl.abort();
+    }
+
+    attributeChangedCallback(name, old, value) {
+      if (old === value) return;
+      if (name === "lang" || name === "placeholder") {
+        this._texts();
+        if (name === "lang" && this._last) this._render(this._last);
+      } else if (this._query) {
+        this._query = "";
+        this._schedule(0);
+      }
+    }
+
+    get endpoint() {
+      return (this.getAttribute("endpoint") || ORIGIN).replace(/\/+$/, "");
+    }
+
+    get t() {
+      return /^en\b/i.test(this.getAttribute("lang") || "") ? TEXT.en : TEXT.nl;
+    }
+
+    focus() {
+      this._input.focus();
+    }
+
+    /** Search now for `q` (also what the field shows). */
+    search(q) {
+      this._input.value = q;
+      this._schedule(0);
+    }
+
+    clear() {
+      clearTimeout(this._timer);
+      if (this._ctrl) this._ctrl.abort();
+      this._seq++;
+      this._input.value = "";
+      this._query = "";
+      this._last = null;
+      this._box.classList.remove("loading");
+      this._status.replaceChildren();
+      this._notice.hidden = true;
+      this._show([]);
+    }
+
+    _texts() {
+      const t = this.t;
+      this._input.placeholder = this.getAttribute("placeholder") || t.placeholder;
+      this._input.setAttribute("aria-label", t.label);
+      this._list.setAttribute("aria-label", t.results);
+    }
+
+    _schedule(delay = DEBOUNCE_MS) {
+      clearTimeout(this._timer);
+      this._timer = setTimeout(() => this._run(), delay);
+    }
+
+    async _run() {
+      const q = this._input.value.trim();
+      if (!q) return this.clear();
+      if (q === this._query) return;
+      this._query = q;
+      if (this._ctrl) this._ctrl.abort();
+      const ctrl = (this._ctrl = new AbortController());
+      const seq = ++this._seq;
+      const k = parseInt(this.getAttribute("k") || "5", 10) || 5;
+      const doc = this.getAttribute("document");
+      const url = new URL(this.endpoint + "/api/search");
+      url.searchParams.set("q", q);
+      url.searchParams.set("k", String(k));
+      if (doc) url.searchParams.set("document", doc);
+      this._box.classList.add("loading");
+      this._list.setAttribute("aria-busy", "true");
+      this._status.replaceChildren(el("span", null, this.t.loading));
+      const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+      let state;
+      try {
+        const r = await fetch(url, { signal: ctrl.signal, headers: { Accept: "application/json" } });
+        let body = null;
+        try {
+          body = await r.json();
+        } catch (_) {
+          /* not JSON: a proxy's error page */
+        }
+        if (r.ok && body && Array.isArray(body.results)) state = { q, body };
+        else {
+          const err = (body && body.error) || {};
+          state = { q, error: { status: r.status, code: err.code || "http_" + r.status, message: err.message || r.statusText } };
+        }
+      } catch (e) {
+        if (seq !== this._seq) return; // aborted for a newer search
+        state = { q, error: { status: 0, code: "unreachable", message: String((e && e.message) || e) } };
+      } finally {
+        clearTimeout(timer);
+      }
+      if (seq !== this._seq) return; // a stale response never overwrites a newer one
+      this._box.classList.remove("loading");
+      this._list.removeAttribute("aria-busy");
+      this._last = state;
+      this._render(state);
+      const body = state.body;
+      this._emit("vraagbaak:search", {
+        query: q, k, document: doc || null,
+        answerable: body ? body.answerable : null,
+        count: body ? body.results.length : 0,
+        took_ms: body ? body.took_ms : null,
+        results: body ? body.results : [],
+        error: state.error || null,
+      });
+    }
+
+    _render(state) {
+      const t = this.t;
+      this._notice.hidden = true;
+      if (state.error) {
+        const e = state.error;
+        const msg = e.status === 0 || e.status >= 500 ? t.unreachable : t.failed + ": " + e.message;
+        const span = el("span", "error", msg);
+        span.setAttribute("role", "alert");
+        this._status.replaceChildren(span);
+        return this._show([]);
+      }
+      const hits = state.body.results;
+      if (!hits.length) {
+        this._status.replaceChildren(el("span", "empty", t.empty));
+        return this._show([]);
+      }
+      this._status.replaceChildren(el("span", "count", t.count(hits.length)), el("span", "hint", t.hint));
+      if (state.body.answerable === false) {
+        this._notice.replaceChildren(el("strong", null, t.noAnswer), document.createTextNode(t.noAnswerMore));
+        this._notice.hidden = false;
+      }
+      this._show(hits);
+    }
+
+    _show(hits) {
+      this._hits = hits;
+      this._active = -1;
+      this._input.removeAttribute("aria-activedescendant");
+      this._input.setAttribute("aria-expanded", hits.length ? "true" : "false");
+      this._list.replaceChildren(...hits.map((h, i) => this._item(h, i)));
+    }
+
+    _item(h, i) {
+      const t = this.t;
+      const li = el("li");
+      li.id = this._id + "-opt-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.setAttribute("part", "result");
+      li.dataset.id = h.id;
+      const path = el("p", "path");
+      path.append(el("span", "section", (h.section_path && h.section_path.length ? h.section_path : [h.section]).join(" › ")), " · ", el("span", "page", pages(h)));
+      const text = el("p", "text");
+      li._text = text;
+      li._h = h;
+      this._fill(li, false);
+      const meta = el("div", "meta");
+      const d = h.document || {};
+      meta.append(el("span", "doc", [d.title, this._date(d.date)].filter(Boolean).join(" · ")));
+      const notes = h.footnotes || [];
+      let list = null;
+      if (notes.length) {
+        const b = el("button", "fn", t.footnotes(notes.length));
+        b.type = "button";
+        b.setAttribute("aria-expanded", "false");
+        list = el("ol", "footnotes");
+        list.hidden = true;
+        for (const f of notes) {
+          const item = el("li", null, f.text);
+          if (/^\d+$/.test(f.mark)) item.value = +f.mark;
+          list.append(item);
+        }
+        b.addEventListener("click", (e) => {
+          e.stopPropagation();
+          list.hidden = !list.hidden;
+          b.setAttribute("aria-expanded", String(!list.hidden));
+        });
+        meta.append(b);
+      }
+      const copy = el("button", "copy", t.copy);
+      copy.type = "button";
+      copy.addEventListener("click", (e) => {
+        e.stopPropagation();
+        this._copy(h, copy);
+      });
+      meta.append(copy);
+      li.append(path, text, meta);
+      if (list) li.append(list);
+      li.addEventListener("click", () => {
+        this._activate(i);
+        this._open(i);
+      });
+      return li;
+    }
+
+    // The passage with its highlight in <mark>; collapsed, only the highlight and some context.
+    _fill(li, expanded) {
+      const h = li._h;
+      const text = h.text || "";
+      let at = h.highlight ? text.indexOf(h.highlight) : -1;
+      const end = at >= 0 ? at + h.highlight.length : 0;
+      let from = 0;
+      let to = text.length;
+      if (!expanded && text.length > 2 * CONTEXT + (end - at)) {
+        from = Math.max(0, (at >= 0 ? at : 0) - CONTEXT);
+        to = Math.min(text.length, (at >= 0 ? end : 2 * CONTEXT) + CONTEXT);
+        if (from > 0) from = text.indexOf(" ", from) + 1 || from;
+        if (to < text.length) to = text.lastIndexOf(" ", to) > (at >= 0 ? end : from) ? text.lastIndexOf(" ", to) : to;
+      }
+      const parts = [];
+      if (from > 0) parts.push("… ");
+      if (at >= 0) {
+        parts.push(text.slice(from, at));
+        parts.push(el("mark", null, h.highlight));
+        parts.push(text.slice(end, to));
+      } else parts.push(text.slice(from, to));
+      if (to < text.length) parts.push(" …");
+      li._text.replaceChildren(...parts);
+      li._expanded = expanded;
+      if (from > 0 || to < text.length || expanded) {
+        li._text.append(" ", el("span", "more", expanded ? this.t.less : this.t.more));
+      }
+      li.classList.toggle("expanded", expanded);
+    }
+
+    _date(iso) {
+      if (!iso) return "";
+      const d = new Date(iso + "T00:00:00Z");
+      if (isNaN(d)) return iso;
+      return d.toLocaleDateString(this.t.date, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    }
+
+    _activate(i) {
+      const items = this._list.children;
+      if (!items.length) return;
+      i = Math.max(0, Math.min(items.length - 1, i));
+      if (this._active >= 0 && items[this._active]) {
+        items[this._active].classList.remove("active");
+        items[this._active].setAttribute("aria-selected", "false");
+      }
+      this._active = i;
+      const li = items[i];
+      li.classList.add("active");
+      li.setAttribute("aria-selected", "true");
+      this._input.setAttribute("aria-activedescendant", li.id);
+      li.scrollIntoView({ block: "nearest" });
+    }
+
+    _open(i) {
+      const li = this._list.children[i];
+      if (!li) return;
+      this._fill(li, !li._expanded);
+      this._emit("vraagbaak:select", { query: this._query, index: i, rank: li._h.rank, id: li._h.id, expanded: li._expanded, result: li._h });
+    }
+
+    async _copy(h, button) {
+      const t = this.t;
+      const text = h.citation || "";
+      let ok = false;
+      try {
+        await navigator.clipboard.writeText(text);
+        ok = true;
+      } catch (_) {
+        const area = el("textarea", null, text); // insecure contexts have no async clipboard
+        this.shadowRoot.append(area);
+        area.select();
+        try {
+          ok = document.execCommand("copy");
+        } catch (_) {
+          ok = false;
+        }
+        area.remove();
+      }
+      button.textContent = ok ? t.copied : t.copyFailed;
+      setTimeout(() => (button.textContent = t.copy), 2000);
+    }
+
+    _key(e) {
+      const n = this._hits.length;
+      if (e.key === "ArrowDown" && n) {
+        e.preventDefault();
+        this._activate(this._active + 1);
+      } else if (e.key === "ArrowUp" && n) {
+        e.preventDefault();
+        this._activate(this._active <= 0 ? 0 : this._active - 1);
+      } else if (e.key === "Home" && n && this._active >= 0) {
+        e.preventDefault();
+        this._activate(0);
+      } else if (e.key === "End" && n && this._active >= 0) {
+        e.preventDefault();
+        this._activate(n - 1);
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        if (this._active >= 0) this._open(this._active);
+        else {
+          this._query = "";
+          this._schedule(0);
+        }
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        if (this._input.value || n) this.clear();
+        else this._input.blur();
+      }
+    }
+
+    _emit(type, detail) {
+      this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+    }
+  }
+
+  customElements.define("vraagbaak-search", VraagbaakSearch);
+})();

@@ -1,0 +1,304 @@
+"""The search widget in headless Chromium (Debian's /usr/bin/chromium), against the real service on 127.0.0.1.
+
+Skipped when Chromium or Playwright is missing, unless VRAAGBAAK_REQUIRE_BROWSER=1 (CI), which fails instead.
+Screenshots go to artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+TIMEOUT_MS = 10_000
+POLICE = "Hoeveel geld gaat er naar de politie?"
+OFF_TOPIC = "Wat is een goed recept voor appeltaart met kaneel?"
+W = "vraagbaak-search"  # Playwright's CSS engine reaches into the open shadow root
+OPTIONS = f"{W} [role=option]"
+RECORD_EVENTS = """
+window.__vb = [];
+for (const type of ["vraagbaak:search", "vraagbaak:select"]) {
+  document.addEventListener(type, (e) => window.__vb.push({type, query: e.detail.query, rank: e.detail.rank,
+    count: e.detail.count, answerable: e.detail.answerable, error: e.detail.error, expanded: e.detail.expanded}));
+}
+"""
+
+
+def _need_browser() -> None:
+    reason = None
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "the playwright package is not installed"
+    if reason:
+        if os.environ.get("VRAAGBAAK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"VRAAGBAAK_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+class Server:
+    """A WSGI app on 127.0.0.1, on a free port, in a thread."""
+
+    def __init__(self, app, *, threaded: bool = True) -> None:
+        # threaded servers keep connections alive; a server the test stops must not (threaded=False: HTTP/1.0)
+        self.httpd = make_server("127.0.0.1", 0, app, threaded=threaded)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+def host_page(api: str):
+    """Another site: a different origin that embeds the widget with the two-line snippet."""
+    html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
+<script src="{api}/widget.js" defer></script></head>
+<body><h1>Gemeente Voorbeeld</h1><vraagbaak-search endpoint="{api}" lang="en" k="3"></vraagbaak-search></body></html>"""
+
+    def wsgi(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [html.encode()]
+
+    return wsgi
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True, timeout=30_000)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def service(app):
+    server = Server(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(RECORD_EVENTS)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def events(page, kind: str) -> list[dict]:
+    return [e for e in page.evaluate("window.__vb") if e["type"] == kind]
+
+
+def ask(page, question: str, *, typed: bool = False) -> None:
+    field = page.locator(f"{W} input")
+    if typed:
+        field.press_sequentially(question)  # search as you type: the debounce sends one request at the end
+    else:
+        field.fill(question)
+        field.press("Enter")
+
+
+def test_demo_page_answers_the_police_question(service, page):
+    from playwright.sync_api import expect
+
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(service.url + "/")
+    expect(page.locator("h1")).to_have_text("Vraagbaak")
+    expect(page.locator("pre").first).to_contain_text(f'<script src="{service.url}/widget.js" defer></script>')
+    ask(page, POLICE, typed=True)
+    top = page.locator(OPTIONS).first
+    expect(top.locator("mark")).to_contain_text("miljoen euro")
+    expect(top.locator(".section")).to_have_text("Veiligheid thuis, op straat en online › Gezag en orde op straat")
+    expect(top.locator(".page")).to_have_text("p. 2")
+    expect(top.locator(".doc")).to_have_text("Beleidsbrief Justitie en Veiligheid · 24 april 2026")
+    expect(page.locator(OPTIONS)).to_have_count(5)
+    expect(page.locator(f"{W} .notice")).to_be_hidden()
+    top.click()  # expands the passage to its whole text
+    expect(top).to_have_class("active expanded")
+    expect(top.locator(".text")).to_contain_text("We maken structureel 348 miljoen euro vrij")
+    searches = events(page, "vraagbaak:search")
+    assert searches[-1]["query"] == POLICE and searches[-1]["answerable"] is True and searches[-1]["count"] == 5
+    assert len(searches) < len(POLICE) / 2, "typing is debounced"
+    assert all(u.startswith(service.url + "/") for u in requests), "no requests except to the endpoint"
+    assert page.errors == []
+
+
+def test_stale_response_never_overwrites_a_newer_one(service, page):
+    from playwright.sync_api import expect
+
+    held = []
+    page.route("**/api/search?q=politie*", lambda route: held.append(route))
+    page.goto(service.url + "/")
+    ask(page, "politie")
+    expect(page.locator(f"{W} .status")).to_contain_text("Zoeken")
+    ask(page, "kroongetuigenregeling")
+    expect(page.locator(OPTIONS).first).to_contain_text("kroongetuige")
+    for route in held:
+        with contextlib.suppress(Exception):  # the widget aborted it already
+            route.continue_()
+    page.locator(f"{W} input").press("ArrowDown")  # a round trip after the old response could have landed
+    expect(page.locator(OPTIONS).first).to_contain_text("kroongetuige")
+    assert [e["query"] for e in events(page, "vraagbaak:search")] == ["kroongetuigenregeling"]
+
+
+def test_embedded_on_another_origin(service, page, app, monkeypatch):
+    from playwright.sync_api import expect
+
+    host = Server(host_page(service.url))
+    try:
+        assert host.url != service.url
+        page.goto(host.url + "/")
+        ask(page, POLICE)
+        expect(page.locator(OPTIONS)).to_have_count(3)
+        expect(page.locator(OPTIONS).first.locator("mark")).to_contain_text("miljoen euro")
+        expect(page.locator(OPTIONS).first.locator(".path")).to_have_text(
+            "Veiligheid thuis, op straat en online › Gezag en orde op straat · p. 2"
+        )
+        expect(page.locator(f"{W} input")).to_have_attribute(
+            "placeholder", "Ask a question, e.g. how much money goes to the police?"
+        )
+
+        monkeypatch.setitem(app.config, "CORS_ORIGINS", ("https://only-this-site.example",))
+        page.reload()
+        ask(page, POLICE)
+        expect(page.locator(f"{W} .error")).to_have_text(
+            "The search service cannot be reached. Please try again later."
+        )
+        expect(page.locator(OPTIONS)).to_have_count(0)
+        assert events(page, "vraagbaak:search")[-1]["error"]["code"] == "unreachable"
+    finally:
+        host.stop()
+
+
+def test_keyboard(service, page):
+    from playwright.sync_api import expect
+
+    page.goto(service.url + "/")
+    field = page.locator(f"{W} input")
+    expect(field).to_have_attribute("role", "combobox")
+    page.keyboard.press("/")
+    expect(field).to_be_focused()
+    expect(field).to_have_value("")  # the shortcut is not typed
+    page.keyboard.type("Wanneer komt het wetsvoorstel over de kroongetuigenregeling?")
+    options = page.locator(OPTIONS)
+    expect(options).to_have_count(5)
+    expect(page.locator(f"{W} [role=listbox]")).to_be_visible()
+    expect(field).to_have_attribute("aria-expanded", "true")
+
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowUp")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "false")
+    first_id = options.nth(0).get_attribute("id")
+    expect(field).to_have_attribute("aria-activedescendant", first_id)
+    expect(field).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(options.nth(0)).to_have_class("active expanded")
+    select = events(page, "vraagbaak:select")
+    assert select == [
+        {
+            "type": "vraagbaak:select",
+            "query": select[0]["query"],
+            "rank": 1,
+            "count": None,
+            "answerable": None,
+            "error": None,
+            "expanded": True,
+        }
+    ]
+
+    page.keyboard.press("Escape")
+    expect(field).to_have_value("")
+    expect(options).to_have_count(0)
+    expect(field).to_have_attribute("aria-expanded", "false")
+
+    page.locator("h1").click()
+    expect(field).not_to_be_focused()
+    page.keyboard.press("Control+k")
+    expect(field).to_be_focused()
+    assert page.errors == []
+
+
+def test_no_answer_and_client_error_states(service, page):
+    from playwright.sync_api import expect
+
+    page.goto(service.url + "/")
+    ask(page, OFF_TOPIC)
+    notice = page.locator(f"{W} .notice")
+    expect(notice).to_contain_text("Geen zeker antwoord")
+    expect(page.locator(OPTIONS)).to_have_count(5)  # the closest passages are still listed
+    assert events(page, "vraagbaak:search")[-1]["answerable"] is False
+
+    page.locator(W).evaluate("w => w.setAttribute('k', '99')")
+    ask(page, POLICE)
+    expect(page.locator(f"{W} .error")).to_have_text("Zoeken mislukt: 'k' must be between 1 and 50, got 99")
+    expect(page.locator(OPTIONS)).to_have_count(0)
+    expect(notice).to_be_hidden()
+
+
+def test_service_stopped_shows_the_error_state(app, page):
+    from playwright.sync_api import expect
+
+    server = Server(app, threaded=False)
+    page.goto(server.url + "/")
+    expect(page.locator(f"{W} input")).to_be_visible()
+    server.stop()
+    ask(page, POLICE)
+    expect(page.locator(f"{W} .error")).to_have_text("De zoekdienst is niet bereikbaar. Probeer het later opnieuw.")
+    expect(page.locator(f"{W} .bar")).to_be_visible()
+    assert events(page, "vraagbaak:search")[-1]["error"]["code"] == "unreachable"
+
+
+@pytest.mark.parametrize("width", [1280, 360, 320])
+def test_layout_and_screenshots(service, page, width):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(service.url + "/")
+    ask(page, POLICE)
+    expect(page.locator(OPTIONS)).to_have_count(5)
+    page.locator(f"{W} input").press("ArrowDown")
+    fn = page.locator(f"{W} button.fn").first
+    if fn.count():
+        fn.click()
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= width, f"the page scrolls sideways at {width} px ({overflow} px wide)"
+    box = page.locator(W).bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    if width != 320:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"widget-{width}.png"), full_page=True)
