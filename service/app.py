@@ -21,11 +21,13 @@ from index.config import RetrievalConfig, load_settings
 from index.embedders import Embedder, from_spec
 from index.search import Searcher, UnknownDocumentError
 from index.store import DEFAULT_INDEX_DIR, load_index
+from service.cors import register_cors
 from service.limits import register_rate_limit
 from service.observability import record_search, register_observability
 from service.openapi import register_openapi
 from service.params import ApiError, parse_passages_params, parse_search_params
 from service.security import register_security_headers
+from service.widget import register_widget
 
 log = logging.getLogger("vraagbaak")
 MAX_BODY_BYTES = 16 * 1024
@@ -63,6 +65,8 @@ def create_app(searcher: Searcher | None = None, **load_options) -> Flask:
     register_security_headers(app)  # CSP, nosniff, Referrer-Policy
     register_rate_limit(app)  # VRAAGBAAK_RATE_LIMIT, off when unset
     register_openapi(app)  # /openapi.json
+    register_cors(app)  # CORS for the read-only API; VRAAGBAAK_CORS_ORIGINS restricts it
+    register_widget(app)  # / (demo page), /widget.js
 
     def ready() -> Searcher:
         if state.searcher is None:
