@@ -57,6 +57,7 @@ class LoadResult:
         self.concurrency = concurrency
         self.latencies: list[float] = []
         self.errors = 0
+        self.error_kinds: dict[str, int] = {}
         self.seconds = 0.0
 
     @property
@@ -103,8 +104,10 @@ def load(
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status == 200
-            except (OSError, http.client.HTTPException):
+                kind = str(resp.status)
+            except (OSError, http.client.HTTPException) as e:
                 ok = False
+                kind = type(e).__name__
                 conn.close()
                 conn = http.client.HTTPConnection(host, port, timeout=30)
             took = time.perf_counter() - t0
@@ -113,6 +116,7 @@ def load(
                     result.latencies.append(took)
                 else:
                     result.errors += 1
+                    result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
                 bar.update(1)
         conn.close()
 
@@ -168,6 +172,8 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), "VRAAGBAAK_INDEX_DIR": str(index_dir)}
         env.pop("VRAAGBAAK_NUM_THREADS", None)
+        # The production rate limit (per client address) would refuse a load test from one address by design.
+        env["VRAAGBAAK_RATE_LIMIT"] = "off"
         cmd = [sys.executable, "-m", "gunicorn", "-c", "service/gunicorn_conf.py", "service.wsgi:app"]
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         t0 = time.perf_counter()
@@ -384,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
             levels.append(r)
             print(
                 f"  {c:>2} clients: {r.rps:6.1f} req/s  p50 {ms(pct(r.latencies, 50))} ms  "
-                f"p99 {ms(pct(r.latencies, 99))} ms  errors {r.errors}  ({r.requests} requests, {r.seconds:.1f} s)"
+                f"p99 {ms(pct(r.latencies, 99))} ms  errors {r.errors} {r.error_kinds or ''}  "
+                f"({r.requests} requests, {r.seconds:.1f} s)"
             )
     finally:
         stop_s = server.stop()
