@@ -40,6 +40,8 @@ COPY service/ service/
 # The index is part of the image: a container serves what was built and tested, and starts fast.
 # Owned by root and read-only to the service user.
 RUN python -m service build --if-stale && python -m compileall -q corpus index service
+# Builds are written with mkdtemp (mode 0700): open them to the service user, read-only.
+RUN chmod -R a+rX,go-w /app/.vraagbaak
 
 USER vraagbaak
 EXPOSE 8000
