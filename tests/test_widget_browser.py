@@ -39,6 +39,7 @@ for (const type of ["vraagbaak:search", "vraagbaak:select"]) {
   document.addEventListener(type, (e) => window.__vb.push({type, query: e.detail.query, rank: e.detail.rank,
     count: e.detail.count, answerable: e.detail.answerable, error: e.detail.error, expanded: e.detail.expanded}));
 }
+document.addEventListener("securitypolicyviolation", (e) => window.__vb.push({type: "csp", query: e.blockedURI}));
 """
 
 
@@ -152,6 +153,7 @@ def test_demo_page_answers_the_police_question(service, page):
     assert searches[-1]["query"] == POLICE and searches[-1]["answerable"] is True and searches[-1]["count"] == 5
     assert len(searches) < len(POLICE) / 2, "typing is debounced"
     assert all(u.startswith(service.url + "/") for u in requests), "no requests except to the endpoint"
+    assert events(page, "csp") == [], "the service's strict Content-Security-Policy allows the page and widget"
     assert page.errors == []
 
 
