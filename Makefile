@@ -40,6 +40,11 @@ index: venv
 run: venv index
 	$(PY) -m service serve
 
+# gunicorn with service/gunicorn_conf.py (workers, threads, limits: see README "Production").
+serve-prod: venv index
+	@echo "Vraagbaak on http://$(HOST):$(PORT)/ with gunicorn (service/gunicorn_conf.py)"
+	$(VENV)/bin/gunicorn -c service/gunicorn_conf.py service.wsgi:app
+
 test: venv-dev index
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q

@@ -15,14 +15,14 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from index.config import RetrievalConfig, load_settings
 from index.embedders import Embedder, from_spec
 from index.search import Searcher, UnknownDocumentError
 from index.store import DEFAULT_INDEX_DIR, load_index
 from service.cors import register_cors
-from service.limits import register_rate_limit
+from service.limits import register_body_errors, register_rate_limit
 from service.observability import record_search, register_observability
 from service.openapi import register_openapi
 from service.params import ApiError, parse_passages_params, parse_search_params
@@ -64,6 +64,7 @@ def create_app(searcher: Searcher | None = None, **load_options) -> Flask:
     register_observability(app)  # request ids, JSON request log, /metrics; first, so its log sees the final status
     register_security_headers(app)  # CSP, nosniff, Referrer-Policy
     register_rate_limit(app)  # VRAAGBAAK_RATE_LIMIT, off when unset
+    register_body_errors(app)  # malformed chunked or cut-off bodies: JSON 400
     register_openapi(app)  # /openapi.json
     register_cors(app)  # CORS for the read-only API; VRAAGBAAK_CORS_ORIGINS restricts it
     register_widget(app)  # / (demo page), /widget.js
@@ -154,6 +155,9 @@ def _query_args() -> dict:
 
 def _json_body() -> dict:
     data = request.get_data(cache=False)  # MAX_CONTENT_LENGTH makes this refuse oversized bodies with 413
+    if len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
+        # a chunked body has no Content-Length: Werkzeug stops at the limit without saying it was hit
+        raise RequestEntityTooLarge()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -53,3 +53,22 @@ def register_rate_limit(app: Flask, limit: str | None = None) -> Limiter:
         return response
 
     return limiter
+
+
+def register_body_errors(app: Flask) -> None:
+    """A malformed or cut-off request body (bad chunk framing, client gone) is the client's 400, not our 500.
+
+    Under gunicorn these errors surface inside the app, while it reads ``wsgi.input``.
+    """
+    try:
+        from gunicorn.http.errors import NoMoreData, ParseException
+    except ImportError:  # pragma: no cover - gunicorn is a dependency, but the app does not need it
+        return
+
+    @app.errorhandler(ParseException)
+    @app.errorhandler(NoMoreData)
+    def _bad_body(e: Exception):
+        response = jsonify({"error": {"code": "invalid_body", "message": f"the request body is malformed: {e}"[:200]}})
+        response.status_code = 400
+        response.headers["Connection"] = "close"
+        return response

@@ -23,6 +23,10 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, request
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # multiprocess mode writes there as soon as a metric exists
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 from index.search import SearchResult
