@@ -22,8 +22,11 @@ class RetrievalConfig:
     alpha: float = 0.5  # weight of the dense side in the convex combination
     rrf_k: int = 60
     candidates: int = 50  # per retriever, before fusion
+    sentence_weight: float = 0.5  # dense score = (1-w) * passage + w * best sentence
+    english_dense_only: bool = True  # English questions skip BM25 over the Dutch text
     min_similarity: float = 0.80  # best dense cosine below this: not answerable
     answer_type_check: bool = True
+    answer_sentences: int = 1  # how many best-matching sentences the answer-type check reads
     highlight_margin: float = 0.01
     index_type: str = "flat"
 

@@ -49,6 +49,11 @@ class Passage:
     #: Sentence spans in ``text``, for the highlight.
     sentences: list[tuple[int, int]] = field(repr=False, default_factory=list)
 
+    @property
+    def search_prefix(self) -> str:
+        """The context part of ``search_text`` (it is always the prefix plus the unmarked text)."""
+        return self.search_text[: len(self.search_text) - len(strip_marks(self.text))]
+
     def public(self) -> dict:
         """The Passage object of the HTTP contract."""
         d = asdict(self)
@@ -67,7 +72,7 @@ class Passage:
 class SplitConfig:
     """How sections become passages; part of the index manifest, so a change rebuilds."""
 
-    budget: int = 900
+    budget: int = 1500
     overlap: int = 0
     heading_context: bool = True
 
@@ -77,6 +82,16 @@ def citation(doc: Document, section: str, page: int, page_end: int) -> str:
     label = KIND_LABELS.get(doc.kind, doc.kind.capitalize())
     title = f"{label}: {doc.title}" if label else doc.title
     return f"{title} ({format_date(doc.date)}), {section}, {pages}"
+
+
+def context_prefix(doc: Document, section: Section) -> str:
+    """What the embedder sees before a passage or sentence: document kind and title, then headings.
+
+    The memo shares its title with the letter, so its kind is named too.
+    """
+    label = KIND_LABELS.get(doc.kind, doc.kind.capitalize())
+    context = [f"{label}: {doc.title}"] if label else []
+    return " > ".join([*context, *section.path]) + "\n"
 
 
 def strip_marks(text: str) -> str:
@@ -128,10 +143,9 @@ class Splitter:
         page, page_end = span.page, span.page_end
         marks = set(FOOTNOTE_MARK.findall(text))
         footnotes = [{"mark": f.mark, "text": f.text} for p in span.paragraphs for f in p.footnotes if f.mark in marks]
-        context = [doc.title] if doc.kind != "brief" else []
-        context += section.path
         body = strip_marks(text)
-        search_text = f"{' > '.join(context)}\n{body}" if self.config.heading_context else body
+        prefix = context_prefix(doc, section) if self.config.heading_context else ""
+        search_text = prefix + body
         ref = DocumentRef(doc.id, doc.kind, doc.title, doc.date.isoformat(), doc.reference)
         digest = hashlib.sha1(f"{doc.id}|{'/'.join(section.path)}|{text}".encode()).hexdigest()[:12]
         return Passage(

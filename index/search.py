@@ -43,6 +43,7 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: The best dense similarity, the signal answerability is calibrated on.
     top_similarity: float = 0.0
+    query_vector: np.ndarray | None = field(default=None, repr=False)
 
     def public(self) -> dict:
         return {
@@ -70,6 +71,13 @@ class Searcher:
         for i, p in enumerate(self.passages):
             rows.setdefault(p.document.id, []).append(i)
         self.document_rows = {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
+        self._row = {p.id: i for i, p in enumerate(self.passages)}
+        # Sentence vectors get their own exact FAISS index, built at load (cheap next to the embedder).
+        self._sentence_index = faiss.IndexFlatIP(index.sentence_vectors.shape[1])
+        self._sentence_index.add(np.ascontiguousarray(index.sentence_vectors, dtype=np.float32))
+        self._sentence_owner = np.repeat(
+            np.arange(len(self.passages)), [len(p.sentences) for p in self.passages]
+        ).astype(np.int64)
 
     # ------------------------------------------------------------------ public
 
@@ -89,7 +97,7 @@ class Searcher:
             Hit(self.passages[r], rank, float(s), self._highlight(r, qvec, query))
             for rank, (r, s) in enumerate(zip(rows[:k], scores[:k], strict=False), 1)
         ]
-        answerable = self._answerable(query, dense_top, hits)
+        answerable = self._answerable(query, dense_top, hits, qvec)
         t3 = time.perf_counter()
         return SearchResult(
             query=query,
@@ -97,29 +105,71 @@ class Searcher:
             hits=hits,
             timings={"embed": t1 - t0, "search": t2 - t1, "total": t3 - t0},
             top_similarity=dense_top,
+            query_vector=qvec,
         )
 
     # ------------------------------------------------------------------ ranking
 
-    def _dense(self, qvec: np.ndarray, allowed: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed)) if allowed is not None else None
-        n = min(n, len(allowed) if allowed is not None else self.index.vectors.ntotal)
-        scores, ids = self.index.vectors.search(qvec[None, :].astype(np.float32), n, params=params)
-        keep = ids[0] >= 0
-        return ids[0][keep], scores[0][keep]
+    def _dense(self, qvec: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate passages from FAISS: the best passages, plus the passages of the best sentences.
+
+        Returns the candidates and their dense scores, a mix of the passage's own
+        similarity and its best sentence's: a long passage that holds one exact
+        answer sentence should not lose to a vaguer passage that is all on topic.
+        """
+        n = self.config.candidates
+        q = qvec[None, :].astype(np.float32)
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            n = min(n, len(allowed))
+        _, ids = self.index.vectors.search(q, n, params=params)
+        pool = set(ids[0][ids[0] >= 0].tolist())
+        w = self.config.sentence_weight
+        if w > 0:
+            sent_params = None
+            if allowed is not None:
+                sent_params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(self._sentence_rows(allowed)))
+            _, sids = self._sentence_index.search(q, 2 * n, params=sent_params)
+            pool.update(self._sentence_owner[sids[0][sids[0] >= 0]].tolist())
+        rows = np.array(sorted(pool), dtype=np.int64)
+        return rows, self._dense_scores(qvec, rows)
 
     def _dense_scores(self, qvec: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        vectors = self.index.vectors.reconstruct_batch(rows)
-        return vectors @ qvec
+        passage = self.index.vectors.reconstruct_batch(rows) @ qvec
+        w = self.config.sentence_weight
+        if w <= 0 or len(rows) == 0:
+            return passage
+        best_sentence = np.array([self._best_sentence(r, qvec) for r in rows], dtype=np.float32)
+        return (1 - w) * passage + w * best_sentence
+
+    def _sentence_scores(self, row: int, qvec: np.ndarray) -> np.ndarray:
+        first = self.index.sentence_offsets[row]
+        return self.index.sentence_vectors[first : first + len(self.passages[row].sentences)] @ qvec
+
+    def _best_sentence(self, row: int, qvec: np.ndarray) -> float:
+        scores = self._sentence_scores(row, qvec)
+        return float(scores.max()) if len(scores) else -1.0
+
+    def _sentence_rows(self, passages: np.ndarray) -> np.ndarray:
+        return np.concatenate(
+            [
+                np.arange(
+                    self.index.sentence_offsets[r], self.index.sentence_offsets[r] + len(self.passages[r].sentences)
+                )
+                for r in passages
+            ]
+            or [np.zeros(0, dtype=np.int64)]
+        ).astype(np.int64)
 
     def _rank(
-        self, query: str, qvec: np.ndarray | None, mode: str, allowed: np.ndarray | None
+        self, query: str, qvec: np.ndarray, mode: str, allowed: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, float]:
-        n = self.config.candidates
-        dense_ids = dense_scores = None
-        if qvec is not None:
-            dense_ids, dense_scores = self._dense(qvec, allowed, n)
-        dense_top = float(dense_scores[0]) if dense_scores is not None and len(dense_scores) else 0.0
+        dense_ids, dense_scores = self._dense(qvec, allowed)
+        order = np.argsort(-dense_scores, kind="stable")
+        dense_ids, dense_scores = dense_ids[order], dense_scores[order]
+        # Answerability is calibrated on the best passage's own cosine similarity.
+        dense_top = float((self.index.vectors.reconstruct_batch(dense_ids[:1]) @ qvec)[0]) if len(dense_ids) else 0.0
         if mode == "dense":
             return dense_ids, dense_scores, dense_top
         lexical = self.bm25.scores(query)
@@ -127,16 +177,19 @@ class Searcher:
             mask = np.full(len(lexical), -np.inf, dtype=np.float32)
             mask[allowed] = lexical[allowed]
             lexical = mask
-        bm25_ids = np.argsort(-lexical, kind="stable")[:n]
+        bm25_ids = np.argsort(-lexical, kind="stable")[: self.config.candidates]
         bm25_ids = bm25_ids[np.isfinite(lexical[bm25_ids])]
         if mode == "bm25":
             return bm25_ids, lexical[bm25_ids], dense_top
+        if self.config.english_dense_only and is_english(query):
+            # BM25 over Dutch text only adds noise to an English question.
+            return dense_ids, dense_scores, dense_top
         pool = np.unique(np.concatenate([dense_ids, bm25_ids]))
-        fused = self._fuse(pool, self._dense_scores(qvec, pool), lexical[pool])
+        fused = self._fuse(self._dense_scores(qvec, pool), lexical[pool])
         order = np.argsort(-fused, kind="stable")
         return pool[order], fused[order], dense_top
 
-    def _fuse(self, pool: np.ndarray, dense: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    def _fuse(self, dense: np.ndarray, lexical: np.ndarray) -> np.ndarray:
         c = self.config
         if c.fusion == "rrf":
             return _rrf(dense, c.rrf_k) + _rrf(lexical, c.rrf_k)
@@ -149,9 +202,8 @@ class Searcher:
         p = self.passages[row]
         if not p.sentences:
             return p.text
-        first = self.index.sentence_offsets[row]
         if qvec is not None:
-            scores = self.index.sentence_vectors[first : first + len(p.sentences)] @ qvec
+            scores = self._sentence_scores(row, qvec)
         else:
             scores = np.array([_overlap(query, p.text[a:b]) for a, b in p.sentences], dtype=np.float32)
         best = int(np.argmax(scores))
@@ -163,19 +215,31 @@ class Searcher:
             lo = best - 1
         return p.text[p.sentences[lo][0] : p.sentences[hi][1]]
 
-    def _answerable(self, query: str, dense_top: float, hits: list[Hit]) -> bool:
+    def _answerable(self, query: str, dense_top: float, hits: list[Hit], qvec: np.ndarray) -> bool:
         if not hits or dense_top < self.config.min_similarity:
             return False
         if not self.config.answer_type_check:
             return True
-        # search_text includes the headings: an annex row's quarter is its 'when'.
-        return answer_type_satisfied(query, hits[0].passage.search_text)
+        return answer_type_satisfied(query, self.answer_region(hits[0], qvec))
+
+    def answer_region(self, hit: Hit, qvec: np.ndarray) -> str:
+        """Where the answer would be: the headings and the sentences closest to the question.
+
+        Checking the whole passage would be too lenient: a long passage nearly
+        always holds some number or date. The headings count because an annex
+        row's quarter is its 'when'.
+        """
+        p = hit.passage
+        row = self._row[p.id]
+        scores = self._sentence_scores(row, qvec)
+        best = np.argsort(-scores, kind="stable")[: self.config.answer_sentences]
+        return p.search_prefix + " ".join(p.text[a:b] for a, b in (p.sentences[i] for i in sorted(best)))
 
 
 # ---------------------------------------------------------------------- answer types
 
 _NUMBER_WORDS = (
-    r"(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig"
+    r"(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig"
     r"|honderd|duizend|miljoen|miljard|helft|kwart)"
 )
 _MONTHS = r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
@@ -197,6 +261,71 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w-]+|\b[A-Z]{2,}\b"),
     ),
 }
+
+
+_ENGLISH = frozenset(
+    [
+        "the",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "why",
+        "how",
+        "does",
+        "do",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "much",
+        "many",
+        "about",
+        "of",
+        "for",
+        "to",
+        "and",
+        "with",
+        "government",
+        "letter",
+        "police",
+        "money",
+    ]
+)
+_DUTCH = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "wat",
+        "wie",
+        "wanneer",
+        "waar",
+        "hoe",
+        "hoeveel",
+        "welke",
+        "is",
+        "zijn",
+        "wordt",
+        "worden",
+        "van",
+        "voor",
+        "en",
+        "met",
+    ]
+)
+
+
+def is_english(query: str) -> bool:
+    """More English than Dutch function words: enough to steer fusion, not a language detector."""
+    words = re.findall(r"[a-z]+", query.lower())
+    en = sum(w in _ENGLISH for w in words)
+    return en >= 2 and en > sum(w in _DUTCH for w in words)
 
 
 def question_kind(query: str) -> str | None:

@@ -33,7 +33,7 @@ import numpy as np
 
 from corpus import Document, read_file
 from index.embedders import Embedder
-from index.passages import Passage, SplitConfig, Splitter
+from index.passages import Passage, SplitConfig, Splitter, strip_marks
 
 FORMAT_VERSION = 1
 FILES = ("documents.json", "passages.jsonl", "vectors.faiss", "sentences.npy")
@@ -131,7 +131,8 @@ def build_index(
     split = split or SplitConfig()
     passages = Splitter(split).split(corpus)
     vectors = embedder.embed_passages([p.search_text for p in passages], progress=progress, desc="passages")
-    sentence_texts = [p.text[a:b] for p in passages for a, b in p.sentences]
+    # Sentences carry their passage's context too: a bare memo sentence is as vague as a bare heading.
+    sentence_texts = [p.search_prefix + strip_marks(p.text[a:b]) for p in passages for a, b in p.sentences]
     sentence_vectors = embedder.embed_passages(sentence_texts, progress=progress, desc="sentences")
 
     builds = index_dir.parent / f"{index_dir.name}.builds"

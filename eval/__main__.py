@@ -1,0 +1,81 @@
+"""``python -m eval``: run the gold set through every retrieval mode and write eval/report.md.
+
+python -m eval                 the configured index and settings, all modes
+python -m eval --shapes        also rebuild the index per passage shape (slower)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from eval.harness import GOLD, MODES, evaluate_modes, load_gold, run_mode, summarise
+from eval.report import write_report
+
+SHAPES = [(500, 0, True), (900, 0, True), (1500, 0, True), (1500, 200, True), (1500, 0, False), (4000, 0, True)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument(
+        "--index-dir", type=Path, default=Path(os.environ.get("VRAAGBAAK_INDEX_DIR", ".vraagbaak/index"))
+    )
+    parser.add_argument("--out", type=Path, default=Path("eval/report.md"))
+    parser.add_argument("--shapes", action="store_true", help="also measure passage budgets, overlap and headings")
+    args = parser.parse_args(argv)
+
+    from corpus import DEFAULT_CORPUS
+    from index.config import load_settings
+    from index.embedders import from_spec
+    from index.search import Searcher
+    from index.store import build_index, load_index
+
+    settings = load_settings()
+    embedder = from_spec()
+    searcher = Searcher(load_index(args.index_dir, expected_model_id=embedder.model_id), embedder, settings.retrieval)
+    gold = load_gold(args.gold)
+    reports = evaluate_modes(searcher, gold)
+    default_mode = next(
+        name for name, changes in MODES.items() if replace(settings.retrieval, **changes) == settings.retrieval
+    )
+
+    shape_rows = None
+    if args.shapes:
+        shape_rows = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for budget, overlap, heading in SHAPES:
+                split = replace(settings.split, budget=budget, overlap=overlap, heading_context=heading)
+                path = Path(tmp) / f"i{budget}-{overlap}-{int(heading)}"
+                manifest = build_index(DEFAULT_CORPUS, path, embedder, split=split, progress=False)
+                s = Searcher(load_index(path), embedder, settings.retrieval)
+                m = summarise(run_mode(s, gold, desc=f"shape {budget}/{overlap}/{int(heading)}"))
+                shape_rows.append(
+                    [str(budget), str(overlap), "yes" if heading else "no", str(manifest.passage_count)]
+                    + [f"{m[k]:.3f}" for k in ("recall@1", "recall@5", "mrr@10")]
+                )
+
+    write_report(
+        reports,
+        default_mode=default_mode,
+        settings=asdict(settings.retrieval),
+        manifest=asdict(searcher.index.manifest),
+        out=args.out,
+        shape_rows=shape_rows,
+    )
+    best = next(r for r in reports if r.mode == default_mode).metrics["all"]
+    print(
+        f"{default_mode}: R@1 {best['recall@1']:.3f}  R@5 {best['recall@5']:.3f}  MRR@10 {best['mrr@10']:.3f}  "
+        f"section {best['section_acc']:.3f}  page {best['page_acc']:.3f}  "
+        f"abstain recall {best['abstain_recall']:.3f} (false {best['false_abstain_rate']:.3f}) -> {args.out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

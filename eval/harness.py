@@ -1,0 +1,211 @@
+"""Run the gold questions through the real retrieval stack and measure it.
+
+A passage is relevant to a question when it contains the question's evidence
+string. Ranking metrics (Recall@k, MRR@10, nDCG@10) come from ``ranx``; the
+citation, abstention and latency figures are computed here because they are
+not ranking metrics. Every figure is reported per question type and per mode.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from index.config import RetrievalConfig
+from index.search import Searcher, answer_type_satisfied
+
+GOLD = Path(__file__).with_name("gold.jsonl")
+RANK_METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
+DEPTH = 10
+
+#: The retrieval modes compared side by side: name -> changes to the configured settings.
+MODES: dict[str, dict] = {
+    "dense": {"mode": "dense"},
+    "bm25": {"mode": "bm25"},
+    "hybrid-rrf": {"mode": "hybrid", "fusion": "rrf"},
+    "hybrid-convex": {"mode": "hybrid", "fusion": "convex"},
+}
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    id: str
+    question: str
+    lang: str
+    type: str
+    answer: str
+    evidence: str | None
+    section: str | None
+    document: str | None
+    page: int | None
+
+    @property
+    def answerable(self) -> bool:
+        return self.evidence is not None
+
+
+def load_gold(path: Path = GOLD) -> list[GoldQuestion]:
+    with open(path, encoding="utf-8") as f:
+        return [GoldQuestion(**json.loads(line)) for line in f if line.strip()]
+
+
+@dataclass
+class Outcome:
+    """What one question got in one mode."""
+
+    question: GoldQuestion
+    ranked_ids: list[str]
+    relevant: set[str]
+    answerable: bool
+    top_similarity: float
+    top_section: str | None
+    top_pages: tuple[int, int] | None
+    seconds: float
+    type_ok: bool = True
+
+    @property
+    def first_hit_rank(self) -> int | None:
+        for rank, pid in enumerate(self.ranked_ids, 1):
+            if pid in self.relevant:
+                return rank
+        return None
+
+
+@dataclass
+class ModeReport:
+    mode: str
+    outcomes: list[Outcome]
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)  # type -> metric -> value
+
+
+def relevant_passages(searcher: Searcher, evidence: str) -> set[str]:
+    """Passages containing the evidence; if it straddles a split, those holding most of it."""
+    exact = {p.id for p in searcher.passages if evidence in p.text}
+    if exact:
+        return exact
+    half = evidence[: len(evidence) // 2], evidence[len(evidence) // 2 :]
+    return {p.id for p in searcher.passages if half[0] in p.text or half[1] in p.text}
+
+
+def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = True, desc: str = "") -> list[Outcome]:
+    items: Iterable[GoldQuestion] = gold
+    if progress:
+        from tqdm import tqdm
+
+        items = tqdm(gold, desc=desc or searcher.config.mode, unit="q")
+    out = []
+    for q in items:
+        result = searcher.search(q.question, k=DEPTH)
+        top = result.hits[0].passage if result.hits else None
+        out.append(
+            Outcome(
+                question=q,
+                ranked_ids=[h.passage.id for h in result.hits],
+                relevant=relevant_passages(searcher, q.evidence) if q.evidence else set(),
+                answerable=result.answerable,
+                top_similarity=result.top_similarity,
+                top_section=top.section if top else None,
+                top_pages=(top.page, top.page_end) if top else None,
+                seconds=result.timings["total"],
+                type_ok=bool(result.hits)
+                and answer_type_satisfied(q.question, searcher.answer_region(result.hits[0], result.query_vector)),
+            )
+        )
+    return out
+
+
+def ranking_metrics(outcomes: list[Outcome]) -> dict[str, float]:
+    """ranx metrics over the answerable questions, as means."""
+    from ranx import Qrels, Run, evaluate
+
+    answerable = [o for o in outcomes if o.question.answerable and o.relevant]
+    if not answerable:
+        return dict.fromkeys(RANK_METRICS, float("nan"))
+    qrels = Qrels({o.question.id: dict.fromkeys(o.relevant, 1) for o in answerable})
+    # Scores by rank, so that ranx sees exactly the order the service returned.
+    run = Run({o.question.id: {pid: float(DEPTH - i) for i, pid in enumerate(o.ranked_ids)} for o in answerable})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numba's uint64 cast warning, harmless here
+        values = evaluate(qrels, run, RANK_METRICS)
+    return {m: float(values[m]) for m in RANK_METRICS}
+
+
+def citation_metrics(outcomes: list[Outcome]) -> dict[str, float]:
+    answerable = [o for o in outcomes if o.question.answerable]
+    if not answerable:
+        return {"section_acc": float("nan"), "page_acc": float("nan")}
+    section = [o.top_section == o.question.section for o in answerable]
+    page = [o.top_pages is not None and o.top_pages[0] <= o.question.page <= o.top_pages[1] for o in answerable]
+    return {"section_acc": float(np.mean(section)), "page_acc": float(np.mean(page))}
+
+
+def abstention_metrics(outcomes: list[Outcome]) -> dict[str, float]:
+    """Precision and recall of answerable=false as a detector of unanswerable questions."""
+    flagged = [o for o in outcomes if not o.answerable]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    answerable = [o for o in outcomes if o.question.answerable]
+    true_flags = [o for o in flagged if not o.question.answerable]
+    return {
+        "abstain_precision": len(true_flags) / len(flagged) if flagged else float("nan"),
+        "abstain_recall": len(true_flags) / len(unanswerable) if unanswerable else float("nan"),
+        "false_abstain_rate": (
+            sum(1 for o in answerable if not o.answerable) / len(answerable) if answerable else float("nan")
+        ),
+    }
+
+
+def latency_metrics(outcomes: list[Outcome]) -> dict[str, float]:
+    ms = np.array([o.seconds * 1000 for o in outcomes])
+    return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, float]:
+    return {
+        **ranking_metrics(outcomes),
+        **citation_metrics(outcomes),
+        **abstention_metrics(outcomes),
+        **latency_metrics(outcomes),
+        "n": float(len(outcomes)),
+    }
+
+
+def evaluate_modes(
+    searcher: Searcher, gold: list[GoldQuestion], *, modes: dict[str, dict] | None = None, progress: bool = True
+) -> list[ModeReport]:
+    """Every mode over the same index and embedder, in one run."""
+    reports = []
+    for name, changes in (modes or MODES).items():
+        variant = Searcher.__new__(Searcher)
+        variant.__dict__.update(searcher.__dict__)
+        variant.config = replace(searcher.config, **changes)
+        outcomes = run_mode(variant, gold, progress=progress, desc=name)
+        report = ModeReport(name, outcomes)
+        report.metrics["all"] = summarise(outcomes)
+        for qtype in sorted({o.question.type for o in outcomes}):
+            report.metrics[qtype] = summarise([o for o in outcomes if o.question.type == qtype])
+        reports.append(report)
+    return reports
+
+
+def abstention_curve(
+    outcomes: list[Outcome], thresholds: Iterable[float], *, type_check: bool
+) -> list[tuple[float, float, float]]:
+    """(threshold, share of unanswerable flagged, share of answerable flagged) per threshold."""
+    unans = [o for o in outcomes if not o.question.answerable]
+    ans = [o for o in outcomes if o.question.answerable]
+    rows = []
+    for t in thresholds:
+
+        def flagged(o: Outcome, t: float = t) -> bool:
+            return o.top_similarity < t or (type_check and not o.type_ok)
+
+        rows.append((t, np.mean([flagged(o) for o in unans]), np.mean([flagged(o) for o in ans])))
+    return rows
+
+
+__all__ = ["MODES", "GoldQuestion", "ModeReport", "RetrievalConfig", "evaluate_modes", "load_gold"]
