@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     from index.store import build_index, load_index
 
     settings = load_settings()
-    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+    workers = int(os.environ.get("WEB_CONCURRENCY", "1"))  # the default of service/gunicorn_conf.py
     worker_threads = max(1, CORES // workers)
     tmp = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-"))
     index_dir = tmp / "index"
