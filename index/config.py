@@ -19,7 +19,8 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "vraagbaak.toml"
 class RetrievalConfig:
     mode: str = "hybrid"  # dense | bm25 | hybrid
     fusion: str = "convex"  # convex | rrf
-    alpha: float = 0.5  # weight of the dense side in the convex combination
+    alpha: float = 0.7  # weight of the dense side in the convex combination
+    bm25_saturation: float = 3.0  # BM25 enters fusion as score / (best score + this)
     rrf_k: int = 60
     candidates: int = 50  # per retriever, before fusion
     sentence_weight: float = 0.5  # dense score = (1-w) * passage + w * best sentence

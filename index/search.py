@@ -193,7 +193,7 @@ class Searcher:
         c = self.config
         if c.fusion == "rrf":
             return _rrf(dense, c.rrf_k) + _rrf(lexical, c.rrf_k)
-        return c.alpha * _minmax(dense) + (1 - c.alpha) * _minmax(lexical)
+        return c.alpha * _minmax(dense) + (1 - c.alpha) * _saturate(lexical, c.bm25_saturation)
 
     # ------------------------------------------------------------------ answer shaping
 
@@ -347,6 +347,18 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     lo, hi = float(np.min(x)), float(np.max(x))
     return np.zeros_like(x) if hi - lo < 1e-9 else (x - lo) / (hi - lo)
+
+
+def _saturate(scores: np.ndarray, c: float) -> np.ndarray:
+    """BM25 scores scaled by ``max + c``: unlike min-max, a weak best match stays weak.
+
+    Min-max stretches whatever BM25 found to [0, 1], so a question whose words
+    barely occur gets the same lexical pull as an exact match. ``c = 0`` is
+    plain max scaling.
+    """
+    scores = np.maximum(np.asarray(scores, dtype=np.float32), 0)
+    top = float(scores.max()) if len(scores) else 0.0
+    return scores / (top + c) if top + c > 0 else scores
 
 
 def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
