@@ -6,8 +6,13 @@ dataclasses; nothing after the reader looks at the raw extracted text again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+#: A footnote mark as printed in the text: a run of superscript digits.
+FOOTNOTE_MARK = re.compile(f"[{SUPERSCRIPTS}]+")
 
 
 @dataclass(frozen=True)

@@ -41,14 +41,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from corpus.model import Corpus, Document, Footnote, Paragraph, Section
+from corpus.model import FOOTNOTE_MARK, SUPERSCRIPTS, Corpus, Document, Footnote, Paragraph, Section
 
 log = logging.getLogger(__name__)
 
-SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP = f"[{SUPERSCRIPTS}]+"
 FOOTNOTE_LINE = re.compile(rf"^({_SUP})\s+(.+)$")
-FOOTNOTE_MARK = re.compile(_SUP)
 
 MONTHS = {
     m: i

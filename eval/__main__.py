@@ -30,10 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from corpus import DEFAULT_CORPUS
+    from index.build import build_index
     from index.config import load_settings
     from index.embedders import from_spec
     from index.search import Searcher
-    from index.store import build_index, load_index
+    from index.store import load_index
 
     settings = load_settings()
     embedder = from_spec()

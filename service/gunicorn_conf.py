@@ -75,8 +75,8 @@ control_socket_disable = True
 os.environ.setdefault("VRAAGBAAK_NUM_THREADS", str(max(1, CORES // max(1, workers))))
 os.environ.setdefault("OMP_NUM_THREADS", os.environ["VRAAGBAAK_NUM_THREADS"])
 
-# Production default: 60 requests a minute per client address and worker (service/limits.py); "off" disables.
-os.environ.setdefault("VRAAGBAAK_RATE_LIMIT", "60/minute")
+# Production default: 300 requests a minute per client address and worker (service/limits.py); "off" disables.
+os.environ.setdefault("VRAAGBAAK_RATE_LIMIT", "300/minute")
 
 # Must be in the environment before any process imports prometheus_client.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -2,7 +2,8 @@
 
 VRAAGBAAK_RATE_LIMIT sets the limit, e.g. ``60/minute`` or ``10/second;300/hour``;
 unset, empty or ``off`` disables it (the development server and the tests).
-service/gunicorn_conf.py defaults it to 60/minute for production.
+service/gunicorn_conf.py defaults it to 300/minute for production: search-as-you-type
+from several people behind one address must fit.
 
 The counters are kept in memory, per process: with N gunicorn workers a client
 can get up to N times the limit before every worker refuses it. That bounds

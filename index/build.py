@@ -1,0 +1,135 @@
+"""Build an index directory: read, split, embed, store, then swap it into place.
+
+A build writes a fresh directory next to the target and then swaps a symlink
+onto the configured path with one atomic rename, so a reader never sees a
+half-written index and a running service keeps the files it opened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from corpus import Document, read_file
+from index.embedders import Embedder
+from index.model import SplitConfig, strip_marks
+from index.passages import Splitter
+from index.store import FILES, IndexLoadError, Manifest, file_checksum
+
+KEEP_BUILDS = 2
+
+
+def make_faiss_index(vectors: np.ndarray, index_type: str = "flat") -> faiss.Index:
+    """Exact inner product (``flat``) or HNSW over normalised vectors."""
+    dim = vectors.shape[1]
+    if index_type == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif index_type.startswith("hnsw"):
+        m = int(index_type[4:] or 32)
+        index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 64
+    else:
+        raise ValueError(f"unknown index type {index_type!r}: use 'flat' or 'hnsw[M]'")
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def build_index(
+    corpus_path: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    split: SplitConfig | None = None,
+    index_type: str = "flat",
+    progress: bool = True,
+) -> Manifest:
+    """Read, split, embed and store the corpus, then swap the result into ``index_dir``."""
+    started = time.perf_counter()
+    corpus_path, index_dir = Path(corpus_path), Path(index_dir)
+    corpus = read_file(corpus_path)
+    split = split or SplitConfig()
+    passages = Splitter(split).split(corpus)
+    vectors = embedder.embed_passages([p.search_text for p in passages], progress=progress, desc="passages")
+    # Sentences carry their passage's context too: a bare memo sentence is as vague as a bare heading.
+    sentence_texts = [p.search_prefix + strip_marks(p.text[a:b]) for p in passages for a, b in p.sentences]
+    sentence_vectors = embedder.embed_passages(sentence_texts, progress=progress, desc="sentences")
+
+    builds = index_dir.parent / f"{index_dir.name}.builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stamp:%Y%m%dT%H%M%S}-", dir=builds))
+    try:
+        (tmp / "documents.json").write_text(
+            json.dumps([_document_entry(d) for d in corpus.documents], ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
+            for p in passages:
+                f.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        faiss.write_index(make_faiss_index(vectors, index_type), str(tmp / "vectors.faiss"))
+        np.save(tmp / "sentences.npy", sentence_vectors)
+        manifest = Manifest(
+            embedder=embedder.spec,
+            model_id=embedder.model_id,
+            dim=embedder.dim,
+            passage_count=len(passages),
+            sentence_count=len(sentence_texts),
+            corpus=corpus_path.name,
+            corpus_checksum=corpus.checksum,
+            built_at=stamp.isoformat(timespec="seconds"),
+            build_seconds=round(time.perf_counter() - started, 3),
+            split=asdict(split),
+            index_type=index_type,
+            versions={
+                "python": platform.python_version(),
+                "faiss": faiss.__version__,
+                "numpy": np.__version__,
+                "langchain-text-splitters": version("langchain-text-splitters"),
+                **embedder.versions,
+            },
+            files={name: file_checksum(tmp / name) for name in FILES},
+        )
+        (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+        final = builds / tmp.name.lstrip(".")
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_symlink(index_dir, final)
+    _prune(builds, keep=final)
+    return manifest
+
+
+def _document_entry(doc: Document) -> dict:
+    headings = list(dict.fromkeys(h for s in doc.sections for h in s.path))
+    return {**doc.describe(), "first_page": doc.first_page, "last_page": doc.last_page, "sections": headings}
+
+
+def _swap_symlink(link: Path, target: Path) -> None:
+    """Point ``link`` at ``target`` with one atomic rename."""
+    if link.exists() and not link.is_symlink():
+        raise IndexLoadError(f"{link} is a real directory, not an index link; move it away")
+    tmp_link = link.parent / f".{link.name}.{os.getpid()}.tmp"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(os.path.relpath(target, link.parent))
+    os.replace(tmp_link, link)
+
+
+def _prune(builds: Path, *, keep: Path) -> None:
+    """Keep the newest builds; a running service may still have an older one open."""
+    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    for old in done[:-KEEP_BUILDS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)

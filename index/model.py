@@ -1,0 +1,70 @@
+"""The things that flow from the splitter to the index and the API: passages and their documents.
+
+Plain dataclasses with no build-time dependencies, so the service can load an
+index without importing the splitter, langchain or the corpus reader's logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from corpus.model import FOOTNOTE_MARK
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: str
+    kind: str
+    title: str
+    date: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable unit with everything a reader needs to check it against the PDF."""
+
+    id: str
+    text: str
+    document: DocumentRef
+    section: str
+    section_path: list[str]
+    page: int
+    page_end: int
+    footnotes: list[dict[str, str]]
+    citation: str
+    #: What the embedder and BM25 see: heading context plus the text without footnote marks.
+    search_text: str = field(repr=False, default="")
+    #: Sentence spans in ``text``, for the highlight.
+    sentences: list[tuple[int, int]] = field(repr=False, default_factory=list)
+
+    @property
+    def search_prefix(self) -> str:
+        """The context part of ``search_text`` (it is always the prefix plus the unmarked text)."""
+        return self.search_text[: len(self.search_text) - len(strip_marks(self.text))]
+
+    def public(self) -> dict:
+        """The Passage object of the HTTP contract."""
+        d = asdict(self)
+        del d["search_text"], d["sentences"]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Passage:
+        d = dict(d)
+        d["document"] = DocumentRef(**d["document"])
+        d["sentences"] = [tuple(s) for s in d.get("sentences", [])]
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    """How sections become passages; part of the index manifest, so a change rebuilds."""
+
+    budget: int = 1500
+    overlap: int = 0
+    heading_context: bool = True
+
+
+def strip_marks(text: str) -> str:
+    return FOOTNOTE_MARK.sub("", text)
