@@ -28,6 +28,7 @@ MODES: dict[str, dict] = {
     "dense": {"mode": "dense"},
     "bm25": {"mode": "bm25"},
     "hybrid-rrf": {"mode": "hybrid", "fusion": "rrf"},
+    "hybrid-convex-nosparse": {"mode": "hybrid", "fusion": "convex", "sparse_weight": 0.0},
     "hybrid-convex": {"mode": "hybrid", "fusion": "convex"},
 }
 
@@ -63,6 +64,7 @@ class Outcome:
     relevant: set[str]
     answerable: bool
     top_similarity: float
+    top_sparse: float | None
     top_section: str | None
     top_pages: tuple[int, int] | None
     seconds: float
@@ -109,6 +111,7 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
                 relevant=relevant_passages(searcher, q.evidence) if q.evidence else set(),
                 answerable=result.answerable,
                 top_similarity=result.top_similarity,
+                top_sparse=result.top_sparse,
                 top_section=top.section if top else None,
                 top_pages=(top.page, top.page_end) if top else None,
                 seconds=result.timings["total"],
@@ -193,7 +196,7 @@ def evaluate_modes(
 
 
 def abstention_curve(
-    outcomes: list[Outcome], thresholds: Iterable[float], *, type_check: bool
+    outcomes: list[Outcome], thresholds: Iterable[float], *, type_check: bool, min_sparse: float = 0.0
 ) -> list[tuple[float, float, float]]:
     """(threshold, share of unanswerable flagged, share of answerable flagged) per threshold."""
     unans = [o for o in outcomes if not o.question.answerable]
@@ -202,7 +205,8 @@ def abstention_curve(
     for t in thresholds:
 
         def flagged(o: Outcome, t: float = t) -> bool:
-            return o.top_similarity < t or (type_check and not o.type_ok)
+            low_sparse = o.top_sparse is not None and o.top_sparse < min_sparse
+            return o.top_similarity < t or (type_check and not o.type_ok) or low_sparse
 
         rows.append((t, np.mean([flagged(o) for o in unans]), np.mean([flagged(o) for o in ans])))
     return rows

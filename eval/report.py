@@ -52,7 +52,8 @@ def write_report(
     curve = out.with_name("report-abstention.png")
     _chart_modes(reports, chart)
     default = next(r for r in reports if r.mode == default_mode)
-    _chart_abstention(default.outcomes, curve, settings.get("min_similarity", 0.8))
+    min_sparse = settings.get("min_sparse_overlap", 0.0)
+    _chart_abstention(default.outcomes, curve, settings.get("min_similarity", 0.8), min_sparse)
     n = len(default.outcomes)
     parts = [
         "# Vraagbaak retrieval evaluation",
@@ -101,11 +102,13 @@ def write_report(
         f"`answerable` is false when the best passage's cosine similarity is below `min_similarity` "
         f"(now {settings.get('min_similarity')}) or when the sentence that best matches the question lacks the "
         "kind of thing the question asks for (an amount for *hoeveel*, a date or period for *wanneer*, a name "
-        "for *wie*, and the English equivalents). The curve shows what each signal adds.",
+        f"for *wie*, and the English equivalents), or when the best overlap of the sparse latent terms is below "
+        f"`min_sparse_overlap` (now {settings.get('min_sparse_overlap')}; hybrid mode only). The curve and the "
+        "table add the signals one at a time.",
         "",
         f"![abstention trade-off]({curve.name})",
         "",
-        _abstention_table(default.outcomes),
+        _abstention_table(default.outcomes, min_sparse),
         "",
     ]
     if shape_rows:
@@ -121,20 +124,20 @@ def write_report(
     out.write_text("\n".join(parts), encoding="utf-8")
 
 
-def _abstention_table(outcomes: list[Outcome]) -> str:
-    thresholds = [0.78, 0.80, 0.82, 0.84, 0.86]
-    plain = abstention_curve(outcomes, thresholds, type_check=False)
-    checked = abstention_curve(outcomes, thresholds, type_check=True)
-    rows = [
-        [f"{t:.2f}", _fmt(a), _fmt(b), _fmt(c), _fmt(d)] for (t, a, b), (_, c, d) in zip(plain, checked, strict=True)
+#: The abstention signals, added one at a time: (label, answer-type check, sparse threshold key).
+SIGNALS = [("similarity", False, False), ("+ answer type", True, False), ("+ sparse terms", True, True)]
+
+
+def _abstention_table(outcomes: list[Outcome], min_sparse: float) -> str:
+    thresholds = [0.76, 0.78, 0.80, 0.82, 0.84, 0.86]
+    curves = [
+        abstention_curve(outcomes, thresholds, type_check=t, min_sparse=min_sparse if sp else 0.0)
+        for _, t, sp in SIGNALS
     ]
-    header = [
-        "threshold",
-        "unans. flagged (score)",
-        "ans. flagged (score)",
-        "unans. flagged (+type)",
-        "ans. flagged (+type)",
-    ]
+    rows = []
+    for i, t in enumerate(thresholds):
+        rows.append([f"{t:.2f}"] + [f"{_fmt(c[i][1])} / {_fmt(c[i][2])}" for c in curves])
+    header = ["min_similarity"] + [f"{label}: unans. / ans. flagged" for label, _, _ in SIGNALS]
     return _table(header, rows)
 
 
@@ -180,7 +183,7 @@ def _chart_modes(reports: list[ModeReport], path: Path) -> None:
     plt.close(fig)
 
 
-def _chart_abstention(outcomes: list[Outcome], path: Path, chosen: float) -> None:
+def _chart_abstention(outcomes: list[Outcome], path: Path, chosen: float, min_sparse: float) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -188,10 +191,11 @@ def _chart_abstention(outcomes: list[Outcome], path: Path, chosen: float) -> Non
 
     thresholds = np.linspace(0.74, 0.92, 37)
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    for check, label in [(False, "similarity only"), (True, "similarity + answer type")]:
-        rows = abstention_curve(outcomes, thresholds, type_check=check)
+    for label, check, sparse in SIGNALS:
+        ms = min_sparse if sparse else 0.0
+        rows = abstention_curve(outcomes, thresholds, type_check=check, min_sparse=ms)
         ax.plot([r[2] for r in rows], [r[1] for r in rows], marker=".", label=label)
-        at = abstention_curve(outcomes, [chosen], type_check=check)[0]
+        at = abstention_curve(outcomes, [chosen], type_check=check, min_sparse=ms)[0]
         ax.scatter([at[2]], [at[1]], s=60, zorder=3)
     ax.axvline(0.05, ls="--", c="grey", lw=0.8)
     ax.axhline(0.60, ls="--", c="grey", lw=0.8)

@@ -25,7 +25,7 @@ from corpus import Document, read_file
 from index.embedders import Embedder
 from index.model import SplitConfig, strip_marks
 from index.passages import Splitter
-from index.store import FILES, IndexLoadError, Manifest, file_checksum
+from index.store import FILES, SPARSE_FILE, IndexLoadError, Manifest, SparseMatrix, file_checksum
 
 KEEP_BUILDS = 2
 
@@ -65,11 +65,16 @@ def build_index(
     # Sentences carry their passage's context too: a bare memo sentence is as vague as a bare heading.
     sentence_texts = [p.search_prefix + strip_marks(p.text[a:b]) for p in passages for a, b in p.sentences]
     sentence_vectors = embedder.embed_passages(sentence_texts, progress=progress, desc="sentences")
+    sparse = None
+    if embedder.has_sparse:
+        rows = [embedder.sparse_passages([p.search_text])[0] for p in _progress(passages, progress, "sparse terms")]
+        sparse = SparseMatrix.from_rows(rows, embedder.sparse_dim)
 
     builds = index_dir.parent / f"{index_dir.name}.builds"
     builds.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{stamp:%Y%m%dT%H%M%S}-", dir=builds))
+    # Microseconds in the name: builds sort by name in build order, which _prune relies on.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stamp:%Y%m%dT%H%M%S%f}-", dir=builds))
     try:
         (tmp / "documents.json").write_text(
             json.dumps([_document_entry(d) for d in corpus.documents], ensure_ascii=False, indent=1), encoding="utf-8"
@@ -79,6 +84,10 @@ def build_index(
                 f.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
         faiss.write_index(make_faiss_index(vectors, index_type), str(tmp / "vectors.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
+        names = list(FILES)
+        if sparse is not None:
+            sparse.save(tmp / SPARSE_FILE)
+            names.append(SPARSE_FILE)
         manifest = Manifest(
             embedder=embedder.spec,
             model_id=embedder.model_id,
@@ -98,7 +107,8 @@ def build_index(
                 "langchain-text-splitters": version("langchain-text-splitters"),
                 **embedder.versions,
             },
-            files={name: file_checksum(tmp / name) for name in FILES},
+            files={name: file_checksum(tmp / name) for name in names},
+            sparse_dim=sparse.dim if sparse is not None else 0,
         )
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
         final = builds / tmp.name.lstrip(".")
@@ -109,6 +119,14 @@ def build_index(
     _swap_symlink(index_dir, final)
     _prune(builds, keep=final)
     return manifest
+
+
+def _progress(items, enabled: bool, desc: str):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="passage")
 
 
 def _document_entry(doc: Document) -> dict:

