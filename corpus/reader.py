@@ -425,13 +425,7 @@ class _DocBuilder:
 
 def _build(events: list[_Event], source: str, checksum: str) -> Corpus:
     cuts = _cuts(events)
-    breaks = _page_breaks(events, cuts)
-    page_of = []
-    page = 1
-    for i in range(len(events)):
-        if i in breaks:
-            page += 1
-        page_of.append(page)
+    page_of = _pages(events, cuts)
     _check_headers(events, page_of)
 
     continuation = {b: a for a, b in cuts}
@@ -507,22 +501,30 @@ def _is_signature_start(text: str) -> bool:
     return len(text) <= MAX_HEADING_CHARS and text[:1].isupper() and text.count(",") == 1
 
 
-def _check_headers(events: list[_Event], page_of: list[int]) -> None:
-    """Log pages that break the one-running-header-per-page rule; the tests assert none do."""
-    for first, last, _ in header_pages(events, page_of):
+def _pages(events: list[_Event], cuts: list[tuple[int, int]]) -> list[int]:
+    """The page of every event, counting the breaks of :func:`_page_breaks`."""
+    breaks = _page_breaks(events, cuts)
+    page_of, page = [], 1
+    for i in range(len(events)):
+        page += i in breaks
+        page_of.append(page)
+    return page_of
+
+
+def _header_counts(events: list[_Event], page_of: list[int]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for first, last in _header_occurrences(events, 0, len(events)):
         if page_of[first] != page_of[last]:
             log.warning("running header at events %d-%d spans pages", first, last)
-    seen: dict[int, int] = {}
-    for _, _, page in header_pages(events, page_of):
-        seen[page] = seen.get(page, 0) + 1
-    for page, count in seen.items():
+        counts[page_of[first]] = counts.get(page_of[first], 0) + 1
+    return counts
+
+
+def _check_headers(events: list[_Event], page_of: list[int]) -> None:
+    """Log pages that break the one-running-header-per-page rule; the tests assert none do."""
+    for page, count in _header_counts(events, page_of).items():
         if count > 1:
             log.warning("page %d carries %d running headers", page, count)
-
-
-def header_pages(events: list[_Event], page_of: list[int]) -> list[tuple[int, int, int]]:
-    """(first, last, page) for every running header occurrence in the stream."""
-    return [(a, b, page_of[a]) for a, b in _header_occurrences(events, 0, len(events))]
 
 
 # --------------------------------------------------------------------------- public
@@ -543,12 +545,4 @@ def read_file(path: str | Path) -> Corpus:
 def running_header_pages(text: str) -> dict[int, int]:
     """Page -> number of running headers on it; a diagnostic the tests use."""
     events = _scan(text)
-    breaks = _page_breaks(events, _cuts(events))
-    page_of, page = [], 1
-    for i in range(len(events)):
-        page += i in breaks
-        page_of.append(page)
-    counts: dict[int, int] = {}
-    for _, _, p in header_pages(events, page_of):
-        counts[p] = counts.get(p, 0) + 1
-    return counts
+    return _header_counts(events, _pages(events, _cuts(events)))

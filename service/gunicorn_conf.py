@@ -79,7 +79,8 @@ os.environ.setdefault("OMP_NUM_THREADS", os.environ["VRAAGBAAK_NUM_THREADS"])
 os.environ.setdefault("VRAAGBAAK_RATE_LIMIT", "300/minute")
 
 # Must be in the environment before any process imports prometheus_client.
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+_OWN_PROM_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _OWN_PROM_DIR:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="vraagbaak-prom-")
 
 
@@ -93,6 +94,12 @@ def on_starting(server) -> None:
     if message:
         print(f"vraagbaak: {message}", file=sys.stderr, flush=True)
         sys.exit(1)
+
+
+def on_exit(server) -> None:
+    """Remove the metrics directory this config made; one set by the operator is theirs to keep."""
+    if _OWN_PROM_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def child_exit(server, worker) -> None:
