@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -183,9 +183,7 @@ def evaluate_modes(
     """Every mode over the same index and embedder, in one run."""
     reports = []
     for name, changes in (modes or MODES).items():
-        variant = Searcher.__new__(Searcher)
-        variant.__dict__.update(searcher.__dict__)
-        variant.config = replace(searcher.config, **changes)
+        variant = searcher.with_config(**changes)
         outcomes = run_mode(variant, gold, progress=progress, desc=name)
         report = ModeReport(name, outcomes)
         report.metrics["all"] = summarise(outcomes)

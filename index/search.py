@@ -7,9 +7,10 @@ or re-embedded per query besides the question itself.
 
 from __future__ import annotations
 
+import copy
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import faiss
 import numpy as np
@@ -83,6 +84,12 @@ class Searcher:
 
     # ------------------------------------------------------------------ public
 
+    def with_config(self, **changes) -> Searcher:
+        """The same index, embedder and BM25 under changed settings (evaluation compares modes this way)."""
+        other = copy.copy(self)
+        other.config = replace(self.config, **changes)
+        return other
+
     def search(self, query: str, *, k: int = 5, document: str | None = None, mode: str | None = None) -> SearchResult:
         mode = mode or self.config.mode
         if mode not in MODES:
@@ -114,13 +121,8 @@ class Searcher:
 
     # ------------------------------------------------------------------ ranking
 
-    def _dense(self, qvec: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """Candidate passages from FAISS: the best passages, plus the passages of the best sentences.
-
-        Returns the candidates and their dense scores, a mix of the passage's own
-        similarity and its best sentence's: a long passage that holds one exact
-        answer sentence should not lose to a vaguer passage that is all on topic.
-        """
+    def _dense_candidates(self, qvec: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+        """Candidate passages from FAISS: the best passages, plus the passages of the best sentences."""
         n = self.config.candidates
         q = qvec[None, :].astype(np.float32)
         params = None
@@ -133,19 +135,24 @@ class Searcher:
         if w > 0:
             sent_params = None
             if allowed is not None:
-                sent_params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(self._sentence_rows(allowed)))
+                sentence_rows = np.flatnonzero(np.isin(self._sentence_owner, allowed)).astype(np.int64)
+                sent_params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(sentence_rows))
             _, sids = self._sentence_index.search(q, 2 * n, params=sent_params)
             pool.update(self._sentence_owner[sids[0][sids[0] >= 0]].tolist())
-        rows = np.array(sorted(pool), dtype=np.int64)
-        return rows, self._dense_scores(qvec, rows)
+        return np.array(sorted(pool), dtype=np.int64)
 
-    def _dense_scores(self, qvec: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        passage = self.index.vectors.reconstruct_batch(rows) @ qvec
+    def _dense_scores(self, qvec: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(each passage's own cosine, the dense score): a mix of that cosine and the best sentence's.
+
+        A long passage that holds one exact answer sentence should not lose to a
+        vaguer passage that is all on topic.
+        """
+        passage = self.index.vectors.reconstruct_batch(rows) @ qvec if len(rows) else np.zeros(0, np.float32)
         w = self.config.sentence_weight
         if w <= 0 or len(rows) == 0:
-            return passage
+            return passage, passage
         best_sentence = np.array([self._best_sentence(r, qvec) for r in rows], dtype=np.float32)
-        return (1 - w) * passage + w * best_sentence
+        return passage, (1 - w) * passage + w * best_sentence
 
     def _sentence_scores(self, row: int, qvec: np.ndarray) -> np.ndarray:
         first = self.index.sentence_offsets[row]
@@ -154,17 +161,6 @@ class Searcher:
     def _best_sentence(self, row: int, qvec: np.ndarray) -> float:
         scores = self._sentence_scores(row, qvec)
         return float(scores.max()) if len(scores) else -1.0
-
-    def _sentence_rows(self, passages: np.ndarray) -> np.ndarray:
-        return np.concatenate(
-            [
-                np.arange(
-                    self.index.sentence_offsets[r], self.index.sentence_offsets[r] + len(self.passages[r].sentences)
-                )
-                for r in passages
-            ]
-            or [np.zeros(0, dtype=np.int64)]
-        ).astype(np.int64)
 
     @property
     def uses_sparse(self) -> bool:
@@ -179,24 +175,28 @@ class Searcher:
         allowed: np.ndarray | None,
         qsparse: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, float, float | None]:
-        dense_ids, dense_scores = self._dense(qvec, allowed)
-        order = np.argsort(-dense_scores, kind="stable")
-        dense_ids, dense_scores = dense_ids[order], dense_scores[order]
-        # Answerability is calibrated on the best passage's own cosine similarity.
-        dense_top = float((self.index.vectors.reconstruct_batch(dense_ids[:1]) @ qvec)[0]) if len(dense_ids) else 0.0
+        dense_ids = self._dense_candidates(qvec, allowed)
+        lexical: np.ndarray | None = None if mode == "dense" else self.bm25.scores(query)
+        bm25_ids = np.zeros(0, dtype=np.int64)
+        if lexical is not None:
+            if allowed is not None:
+                mask = np.full(len(lexical), -np.inf, dtype=np.float32)
+                mask[allowed] = lexical[allowed]
+                lexical = mask
+            bm25_ids = np.argsort(-lexical, kind="stable")[: self.config.candidates]
+            bm25_ids = bm25_ids[np.isfinite(lexical[bm25_ids])]
+        # Dense scores once, for every candidate of either retriever.
+        pool = np.unique(np.concatenate([dense_ids, bm25_ids]))
+        cosine, dense = self._dense_scores(qvec, pool)
+        # Answerability is calibrated on the own cosine of the best dense candidate.
+        from_dense = np.isin(pool, dense_ids)
+        best = int(np.argmax(np.where(from_dense, dense, -np.inf))) if from_dense.any() else None
+        dense_top = float(cosine[best]) if best is not None else 0.0
         if mode == "dense":
-            return dense_ids, dense_scores, dense_top, None
-        lexical = self.bm25.scores(query)
-        if allowed is not None:
-            mask = np.full(len(lexical), -np.inf, dtype=np.float32)
-            mask[allowed] = lexical[allowed]
-            lexical = mask
-        bm25_ids = np.argsort(-lexical, kind="stable")[: self.config.candidates]
-        bm25_ids = bm25_ids[np.isfinite(lexical[bm25_ids])]
+            order = np.argsort(-dense[from_dense], kind="stable")
+            return pool[from_dense][order], dense[from_dense][order], dense_top, None
         if mode == "bm25":
             return bm25_ids, lexical[bm25_ids], dense_top, None
-        pool = np.unique(np.concatenate([dense_ids, bm25_ids]))
-        dense = self._dense_scores(qvec, pool)
         if self.config.english_dense_only and is_english(query):
             # BM25 over Dutch text only adds noise to an English question.
             fused = _minmax(dense) if self.config.fusion == "convex" else _rrf(dense, self.config.rrf_k)
