@@ -201,13 +201,15 @@ def abstention_curve(
     ans = [o for o in outcomes if o.question.answerable]
     rows = []
     for t in thresholds:
-
-        def flagged(o: Outcome, t: float = t) -> bool:
-            low_sparse = o.top_sparse is not None and o.top_sparse < min_sparse
-            return o.top_similarity < t or (type_check and not o.type_ok) or low_sparse
-
-        rows.append((t, np.mean([flagged(o) for o in unans]), np.mean([flagged(o) for o in ans])))
+        flags = [[would_abstain(o, t, min_sparse, type_check=type_check) for o in group] for group in (unans, ans)]
+        rows.append((t, np.mean(flags[0]), np.mean(flags[1])))
     return rows
 
 
-__all__ = ["MODES", "GoldQuestion", "ModeReport", "RetrievalConfig", "evaluate_modes", "load_gold"]
+def would_abstain(o: Outcome, min_similarity: float, min_sparse_overlap: float, *, type_check: bool = True) -> bool:
+    """The service's answerability rule replayed on a recorded outcome under other thresholds."""
+    low_sparse = o.top_sparse is not None and o.top_sparse < min_sparse_overlap
+    return not o.ranked_ids or o.top_similarity < min_similarity or low_sparse or (type_check and not o.type_ok)
+
+
+__all__ = ["MODES", "GoldQuestion", "ModeReport", "RetrievalConfig", "evaluate_modes", "load_gold", "would_abstain"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from eval.crossval import choose_thresholds, cross_validate, folds
 from eval.harness import (
     GoldQuestion,
     Outcome,
@@ -12,6 +13,7 @@ from eval.harness import (
     citation_metrics,
     load_gold,
     ranking_metrics,
+    would_abstain,
 )
 
 
@@ -85,3 +87,37 @@ def test_gold_set_loads_with_every_type():
     gold = load_gold()
     assert len(gold) >= 100
     assert {q.type for q in gold} >= {"factual", "paraphrase", "numeric", "annex", "memo", "english", "unanswerable"}
+
+
+# ---------------------------------------------------------------------- cross-validation
+
+
+def test_folds_partition_the_questions_and_spread_every_type():
+    gold = load_gold()
+    parts = folds(gold, 5)
+    assert sorted(qid for part in parts for qid in part) == sorted(q.id for q in gold)
+    by_id = {q.id: q.type for q in gold}
+    for part in parts:
+        assert {by_id[qid] for qid in part} == {q.type for q in gold}  # every type in every fold
+
+
+def test_thresholds_flag_most_unanswerable_within_the_false_abstention_bound():
+    answerable = [outcome(question(f"a{i}"), ["good"], sim=0.80 + i / 100) for i in range(20)]  # 0.80 … 0.99
+    unanswerable = [outcome(question(f"u{i}", answerable=False), ["x"], sim=s) for i, s in enumerate([0.79, 0.805])]
+    sim, sparse = choose_thresholds(answerable + unanswerable)
+    # 0.81 would flag u1 too, but also a0 (1 of 20 = 5 %, allowed); 0.82 flags 2 of 20 (10 %, not allowed).
+    assert (sim, sparse) == (0.81, 0.0)
+    assert would_abstain(unanswerable[1], sim, sparse) and not would_abstain(answerable[1], sim, sparse)
+
+
+def test_cross_validation_scores_each_question_once_with_settings_chosen_without_it(searcher):
+    gold = [q for q in load_gold() if q.type in ("numeric", "unanswerable")][:20]
+    grid = {"alpha": [0.7], "sparse_weight": [0.0], "sentence_weight": [0.5]}
+    cv = cross_validate(searcher, gold, k=2, grid=grid, progress=False)
+    assert sorted(o.question.id for o in cv.outcomes) == sorted(q.id for q in gold)
+    assert len(cv.chosen) == 2 and all(c["alpha"] == 0.7 for c in cv.chosen)
+    for o in cv.outcomes:  # each answerable flag follows its fold's thresholds
+        fold = next(i for i, part in enumerate(folds(gold, 2)) if o.question.id in part)
+        c = cv.chosen[fold]
+        assert o.answerable == (not would_abstain(o, c["min_similarity"], c["min_sparse_overlap"]))
+    assert 0.0 <= cv.metrics["all"]["recall@1"] <= 1.0
