@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.answer_types import answer_type_satisfied
 from index.config import RetrievalConfig
-from index.search import Searcher, answer_type_satisfied
+from index.search import Searcher
 
 GOLD = Path(__file__).with_name("gold.jsonl")
 RANK_METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]

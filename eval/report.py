@@ -103,8 +103,10 @@ def write_report(
         "",
         f"`answerable` is false when the best passage's cosine similarity is below `min_similarity` "
         f"(now {settings.get('min_similarity')}) or when the sentence that best matches the question lacks the "
-        "kind of thing the question asks for (an amount for *hoeveel*, a date or period for *wanneer*, a name "
-        f"for *wie*, and the English equivalents), or when the best overlap of the sparse latent terms is below "
+        "kind of thing the question asks for (an amount for *hoeveel*, a date or period for *wanneer*, a clock "
+        "time for *hoe laat*, a penalty for *welke straf*, a place for *in welke gemeenten*, a name or public body "
+        "for *wie*, each one the question does not already name, and the English equivalents; "
+        "`index/answer_types.py`), or when the best overlap of the sparse latent terms is below "
         f"`min_sparse_overlap` (now {settings.get('min_sparse_overlap')}; hybrid mode only). The curve and the "
         "table add the signals one at a time.",
         "",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import faiss
 import numpy as np
 
+from index.answer_types import AnswerRegion, answer_type_satisfied
 from index.config import RetrievalConfig
 from index.embedders import Embedder
 from index.lexical import BM25Index
@@ -253,7 +254,7 @@ class Searcher:
             return True
         return answer_type_satisfied(query, self.answer_region(hits[0], qvec))
 
-    def answer_region(self, hit: Hit, qvec: np.ndarray) -> str:
+    def answer_region(self, hit: Hit, qvec: np.ndarray) -> AnswerRegion:
         """Where the answer would be: the headings and the sentences closest to the question.
 
         Checking the whole passage would be too lenient: a long passage nearly
@@ -264,35 +265,10 @@ class Searcher:
         row = self._row[p.id]
         scores = self._sentence_scores(row, qvec)
         best = np.argsort(-scores, kind="stable")[: self.config.answer_sentences]
-        return p.search_prefix + " ".join(p.text[a:b] for a, b in (p.sentences[i] for i in sorted(best)))
+        return AnswerRegion(p.search_prefix, " ".join(p.text[a:b] for a, b in (p.sentences[i] for i in sorted(best))))
 
 
-# ---------------------------------------------------------------------- answer types
-
-_NUMBER_WORDS = (
-    r"(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig"
-    r"|honderd|duizend|miljoen|miljard|helft|kwart)"
-)
-_MONTHS = r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
-ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    # kind: (what the question asks, what the passage must contain)
-    "amount": (
-        re.compile(r"\b(hoeveel|hoe\s+(hoog|groot|veel|lang)|welk\s+bedrag|how\s+(much|many|high|large))\b", re.I),
-        re.compile(rf"\d|\b{_NUMBER_WORDS}\b", re.I),
-    ),
-    "time": (
-        re.compile(r"\b(wanneer|per\s+wanneer|in\s+welk\s+(jaar|kwartaal)|when|what\s+year|which\s+quarter)\b", re.I),
-        re.compile(
-            rf"\b(\d{{4}}|{_MONTHS}|kwartaal|zomer|zomerreces|meireces|jaar|termijn|binnenkort|voorjaar|najaar|periode)\b",
-            re.I,
-        ),
-    ),
-    "who": (
-        re.compile(r"\b(wie|who|welke\s+(organisatie|instantie|partij|partijen|minister))\b", re.I),
-        re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w-]+|\b[A-Z]{2,}\b"),
-    ),
-}
-
+# ---------------------------------------------------------------------- language
 
 _ENGLISH = frozenset(
     [
@@ -357,21 +333,6 @@ def is_english(query: str) -> bool:
     words = re.findall(r"[a-z]+", query.lower())
     en = sum(w in _ENGLISH for w in words)
     return en >= 2 and en > sum(w in _DUTCH for w in words)
-
-
-def question_kind(query: str) -> str | None:
-    for kind, (asks, _) in ANSWER_TYPES.items():
-        if asks.search(query):
-            return kind
-    return None
-
-
-def answer_type_satisfied(query: str, text: str) -> bool:
-    """Does the text hold the kind of thing the question asks for (an amount, a time, a who)?"""
-    kind = question_kind(query)
-    if kind is None:
-        return True
-    return ANSWER_TYPES[kind][1].search(text) is not None
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:
