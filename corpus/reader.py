@@ -407,7 +407,6 @@ class _DocBuilder:
     last_page: int = 0
     sections: list[Section] = field(default_factory=list)
     pending_headings: list[str] = field(default_factory=list)
-    parent: list[str] = field(default_factory=list)
 
     def heading(self, text: str) -> None:
         self.pending_headings.append(text)
