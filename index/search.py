@@ -255,17 +255,20 @@ class Searcher:
         return answer_type_satisfied(query, self.answer_region(hits[0], qvec))
 
     def answer_region(self, hit: Hit, qvec: np.ndarray) -> AnswerRegion:
-        """Where the answer would be: the headings and the sentences closest to the question.
+        """Where the answer would be: the headings, the sentence closest to the question and its neighbours.
 
-        Checking the whole passage would be too lenient: a long passage nearly
-        always holds some number or date. The headings count because an annex
-        row's quarter is its 'when'.
+        The whole passage would be too lenient: a long passage nearly always holds
+        some number or date. The neighbours count because the policy prose often
+        names a topic in one sentence and gives its date or body in the next
+        ("... het actieplan. Voor het zomerreces van 2026 sturen we ...").
         """
         p = hit.passage
-        row = self._row[p.id]
-        scores = self._sentence_scores(row, qvec)
-        best = np.argsort(-scores, kind="stable")[: self.config.answer_sentences]
-        return AnswerRegion(p.search_prefix, " ".join(p.text[a:b] for a, b in (p.sentences[i] for i in sorted(best))))
+        if not p.sentences:
+            return AnswerRegion(p.search_prefix, p.text)
+        best = int(np.argmax(self._sentence_scores(self._row[p.id], qvec)))
+        w = self.config.answer_window
+        first, last = p.sentences[max(0, best - w)], p.sentences[min(len(p.sentences) - 1, best + w)]
+        return AnswerRegion(p.search_prefix, p.text[first[0] : last[1]])
 
 
 # ---------------------------------------------------------------------- language
