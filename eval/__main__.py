@@ -15,7 +15,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from eval.crossval import cross_validate
-from eval.harness import GOLD, MODES, evaluate_modes, load_gold, run_mode, summarise
+from eval.harness import FRESH, GOLD, MODES, evaluate_modes, load_gold, run_mode, summarise
 from eval.report import write_report
 
 SHAPES = [(500, 0, True), (900, 0, True), (1500, 0, True), (1500, 200, True), (1500, 0, False), (4000, 0, True)]
@@ -24,6 +24,7 @@ SHAPES = [(500, 0, True), (900, 0, True), (1500, 0, True), (1500, 200, True), (1
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--fresh", type=Path, default=FRESH, help="questions written after tuning, reported apart")
     parser.add_argument(
         "--index-dir", type=Path, default=Path(os.environ.get("VRAAGBAAK_INDEX_DIR", ".vraagbaak/index"))
     )
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = load_gold(args.gold)
     reports = evaluate_modes(searcher, gold)
     cv = cross_validate(searcher.with_config(), gold) if args.cv else None
+    fresh = evaluate_modes(searcher, load_gold(args.fresh)) if args.fresh.exists() else None
     default_mode = next(
         name for name, changes in MODES.items() if replace(settings.retrieval, **changes) == settings.retrieval
     )
@@ -72,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         out=args.out,
         shape_rows=shape_rows,
         cv=cv,
+        fresh=fresh,
     )
     best = next(r for r in reports if r.mode == default_mode).metrics["all"]
     print(
@@ -80,6 +83,14 @@ def main(argv: list[str] | None = None) -> int:
         f"abstain recall {best['abstain_recall']:.3f} (false {best['false_abstain_rate']:.3f}) -> {args.out}",
         file=sys.stderr,
     )
+    if fresh:
+        m = next(r for r in fresh if r.mode == default_mode).metrics["all"]
+        print(
+            f"fresh questions ({int(m['n'])}): R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  "
+            f"MRR@10 {m['mrr@10']:.3f}  section {m['section_acc']:.3f}  page {m['page_acc']:.3f}  "
+            f"abstain recall {m['abstain_recall']:.3f} (false {m['false_abstain_rate']:.3f})",
+            file=sys.stderr,
+        )
     if cv:
         m = cv.metrics["all"]
         print(

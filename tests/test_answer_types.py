@@ -53,3 +53,18 @@ def test_question_kind(question, kind):
 def test_answer_region_holds_the_kind_asked_for(question, sentence, holds):
     headings = "Bijlage: WETGEVINGPLANNING > Kwartaal 3 2026\n" if "Wetsvoorstel" in sentence else LETTER
     assert answer_type_satisfied(question, AnswerRegion(headings, sentence)) is holds
+
+
+def test_the_region_reaches_the_sentence_after_the_topic_sentence(searcher):
+    """The letter names the plan in one sentence and gives its date in the next."""
+    question = "Wanneer stuurt het kabinet het actieplan over het capaciteitstekort in het gevangeniswezen?"
+    result = searcher.search(question, k=3)
+    region = searcher.answer_region(result.hits[0], result.query_vector)
+    assert "zomerreces van 2026" in region.sentences
+    assert answer_type_satisfied(question, region) and result.answerable
+
+
+def test_a_title_that_only_repeats_the_question_does_not_answer_who(searcher):
+    result = searcher.search("Wie is de Nationaal Coördinator Antisemitismebestrijding?", k=3)
+    assert result.hits[0].passage.section == "Strijd tegen antisemitisme"  # the right topic ...
+    assert result.answerable is False  # ... but no name

@@ -1,8 +1,9 @@
-"""The gold question set (eval/gold.jsonl) is well-formed and agrees with the reader.
+"""The question sets (eval/gold.jsonl, eval/fresh.jsonl) are well-formed and agree with the reader.
 
 Every answerable question points at one short evidence span; the span must be
 found in exactly one paragraph of the reader's output, and the section heading,
 document kind and page recorded with it must be the ones the reader gives.
+Size, mix and section coverage are required of the main set only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import pytest
 
 from corpus import DEFAULT_CORPUS, read_file
 
-GOLD = Path(__file__).resolve().parents[1] / "eval" / "gold.jsonl"
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+#: file -> id prefix
+SETS = {"gold.jsonl": "g", "fresh.jsonl": "f"}
 
 FIELDS = {
     "id": str,
@@ -47,17 +50,32 @@ def paragraphs(corpus):
     return [(d, s, p) for d in corpus.documents for s in d.sections for p in s.paragraphs]
 
 
-@pytest.fixture(scope="module")
-def gold():
-    lines = GOLD.read_text(encoding="utf-8").splitlines()
+def _load(name: str) -> list[dict]:
+    lines = (EVAL / name).read_text(encoding="utf-8").splitlines()
     records = []
     for no, line in enumerate(lines, 1):
-        assert line.strip(), f"line {no} is blank"
+        assert line.strip(), f"{name} line {no} is blank"
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError as exc:  # pragma: no cover - failure path
-            pytest.fail(f"line {no} is not JSON: {exc}")
+            pytest.fail(f"{name} line {no} is not JSON: {exc}")
     return records
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def question_set(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def gold(question_set):
+    """Each question set in turn."""
+    return _load(question_set)
+
+
+@pytest.fixture(scope="module")
+def main_set():
+    return _load("gold.jsonl")
 
 
 def _answerable(gold):
@@ -74,10 +92,10 @@ def test_records_have_the_fields_and_types(gold):
         assert q["question"].strip(), q["id"]
 
 
-def test_ids_are_unique_and_numbered_in_order(gold):
+def test_ids_are_unique_and_numbered_in_order(gold, question_set):
     ids = [q["id"] for q in gold]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
-    assert ids == [f"g{n:03d}" for n in range(1, len(ids) + 1)]
+    assert ids == [f"{SETS[question_set]}{n:03d}" for n in range(1, len(ids) + 1)]
 
 
 def test_questions_are_unique(gold):
@@ -85,10 +103,10 @@ def test_questions_are_unique(gold):
     assert not [t for t, n in texts.items() if n > 1]
 
 
-def test_size_and_mix(gold):
-    assert len(gold) >= MIN_QUESTIONS
-    types = Counter(q["type"] for q in gold)
-    assert types["paraphrase"] * 4 >= len(gold), types
+def test_size_and_mix(main_set):
+    assert len(main_set) >= MIN_QUESTIONS
+    types = Counter(q["type"] for q in main_set)
+    assert types["paraphrase"] * 4 >= len(main_set), types
     for kind in TYPES:
         assert types[kind] > 0, f"no {kind} questions"
 
@@ -140,7 +158,16 @@ def test_evidence_is_clean_text(gold):
         assert ev == ev.strip() and not re.search(r"\s{2,}|\*", ev), q["id"]
 
 
-def test_every_section_is_covered(gold, corpus):
+def test_every_section_is_covered(main_set, corpus):
     headings = {(d.kind, s.heading) for d in corpus.documents for s in d.sections}
-    covered = {(q["document"], q["section"]) for q in _answerable(gold)}
+    covered = {(q["document"], q["section"]) for q in _answerable(main_set)}
     assert not headings - covered, f"uncovered sections: {sorted(headings - covered)}"
+
+
+def test_fresh_questions_are_new():
+    """The fresh set exists to measure questions the settings were not tuned on, so none may repeat one."""
+
+    def texts(name: str) -> set[str]:
+        return {q["question"].strip().lower() for q in _load(name)}
+
+    assert not texts("gold.jsonl") & texts("fresh.jsonl")
