@@ -28,6 +28,7 @@ GRID: dict[str, list[float]] = {
 #: Abstention thresholds re-chosen on every training split.
 MIN_SIMILARITY = [round(float(x), 2) for x in np.arange(0.76, 0.865, 0.01)]
 MIN_SPARSE_OVERLAP = [0.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0]
+ENGLISH_OFFSET = [0.0, 0.02, 0.03, 0.04]
 #: The issue's bound on answerable questions flagged; thresholds are chosen to keep it on the training split.
 MAX_FALSE_ABSTAIN = 0.05
 
@@ -78,22 +79,22 @@ def _mean_rr(outcomes: Iterable[Outcome]) -> tuple[float, float]:
     return (float(np.mean(rr)), float(np.mean([r == 1 for r in ranks]))) if ranks else (0.0, 0.0)
 
 
-def choose_thresholds(outcomes: list[Outcome]) -> tuple[float, float]:
+def choose_thresholds(outcomes: list[Outcome]) -> dict[str, float]:
     """The thresholds that flag most unanswerable questions with at most MAX_FALSE_ABSTAIN answerable flagged."""
     ans = [o for o in outcomes if o.question.answerable]
     unans = [o for o in outcomes if not o.question.answerable]
-    best: tuple[float, float, float, float] | None = None  # (recall, -false, sim, sparse)
-    for sim, sparse in itertools.product(MIN_SIMILARITY, MIN_SPARSE_OVERLAP):
-        false = float(np.mean([would_abstain(o, sim, sparse) for o in ans])) if ans else 0.0
+    best: tuple | None = None
+    chosen = {"min_similarity": MIN_SIMILARITY[0], "min_sparse_overlap": 0.0, "english_similarity_offset": 0.0}
+    for sim, sparse, offset in itertools.product(MIN_SIMILARITY, MIN_SPARSE_OVERLAP, ENGLISH_OFFSET):
+        false = float(np.mean([would_abstain(o, sim, sparse, english_offset=offset) for o in ans])) if ans else 0.0
         if false > MAX_FALSE_ABSTAIN:
             continue
-        recall = float(np.mean([would_abstain(o, sim, sparse) for o in unans])) if unans else 0.0
-        key = (recall, -false, -sim, -sparse)  # ties: fewer false flags, then the milder thresholds
+        recall = float(np.mean([would_abstain(o, sim, sparse, english_offset=offset) for o in unans])) if unans else 0.0
+        key = (recall, -false, -sim, -sparse, -offset)  # ties: fewer false flags, then the milder thresholds
         if best is None or key > best:
             best = key
-    if best is None:
-        return MIN_SIMILARITY[0], 0.0
-    return -best[2], -best[3]
+            chosen = {"min_similarity": sim, "min_sparse_overlap": sparse, "english_similarity_offset": offset}
+    return chosen
 
 
 def cross_validate(
@@ -118,11 +119,12 @@ def cross_validate(
     for test_ids in folds(gold, k):
         train = [[o for qid, o in run.items() if qid not in test_ids] for run in runs]
         best = max(range(len(configs)), key=lambda i: (_mean_rr(train[i]), -i))
-        sim, sparse = choose_thresholds(train[best])
-        chosen.append({**configs[best], "min_similarity": sim, "min_sparse_overlap": sparse})
+        thresholds = choose_thresholds(train[best])
+        chosen.append({**configs[best], **thresholds})
+        sim, sparse, offset = thresholds.values()
         for qid in sorted(test_ids):
             o = runs[best][qid]
-            held_out.append(replace(o, answerable=not would_abstain(o, sim, sparse)))
+            held_out.append(replace(o, answerable=not would_abstain(o, sim, sparse, english_offset=offset)))
 
     result = CrossValidation(k=k, outcomes=held_out, chosen=chosen)
     result.metrics["all"] = summarise(held_out)

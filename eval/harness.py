@@ -18,7 +18,7 @@ import numpy as np
 
 from index.answer_types import answer_type_satisfied
 from index.config import RetrievalConfig
-from index.search import Searcher
+from index.search import Searcher, is_english
 
 GOLD = Path(__file__).with_name("gold.jsonl")
 #: Questions written after the settings were chosen, by an author who had not seen gold.jsonl; never tuned on.
@@ -72,6 +72,8 @@ class Outcome:
     top_pages: tuple[int, int] | None
     seconds: float
     type_ok: bool = True
+    #: The service took the question for English (its similarity bar is lower).
+    english: bool = False
 
     @property
     def first_hit_rank(self) -> int | None:
@@ -118,6 +120,7 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
                 top_section=top.section if top else None,
                 top_pages=(top.page, top.page_end) if top else None,
                 seconds=result.timings["total"],
+                english=is_english(q.question),
                 type_ok=bool(result.hits)
                 and answer_type_satisfied(q.question, searcher.answer_region(result.hits[0], result.query_vector)),
             )
@@ -197,22 +200,38 @@ def evaluate_modes(
 
 
 def abstention_curve(
-    outcomes: list[Outcome], thresholds: Iterable[float], *, type_check: bool, min_sparse: float = 0.0
+    outcomes: list[Outcome],
+    thresholds: Iterable[float],
+    *,
+    type_check: bool,
+    min_sparse: float = 0.0,
+    english_offset: float = 0.0,
 ) -> list[tuple[float, float, float]]:
     """(threshold, share of unanswerable flagged, share of answerable flagged) per threshold."""
     unans = [o for o in outcomes if not o.question.answerable]
     ans = [o for o in outcomes if o.question.answerable]
     rows = []
     for t in thresholds:
-        flags = [[would_abstain(o, t, min_sparse, type_check=type_check) for o in group] for group in (unans, ans)]
+        flags = [
+            [would_abstain(o, t, min_sparse, type_check=type_check, english_offset=english_offset) for o in group]
+            for group in (unans, ans)
+        ]
         rows.append((t, np.mean(flags[0]), np.mean(flags[1])))
     return rows
 
 
-def would_abstain(o: Outcome, min_similarity: float, min_sparse_overlap: float, *, type_check: bool = True) -> bool:
+def would_abstain(
+    o: Outcome,
+    min_similarity: float,
+    min_sparse_overlap: float,
+    *,
+    type_check: bool = True,
+    english_offset: float = 0.0,
+) -> bool:
     """The service's answerability rule replayed on a recorded outcome under other thresholds."""
+    bar = min_similarity - (english_offset if o.english else 0.0)
     low_sparse = o.top_sparse is not None and o.top_sparse < min_sparse_overlap
-    return not o.ranked_ids or o.top_similarity < min_similarity or low_sparse or (type_check and not o.type_ok)
+    return not o.ranked_ids or o.top_similarity < bar or low_sparse or (type_check and not o.type_ok)
 
 
 __all__ = ["MODES", "GoldQuestion", "ModeReport", "RetrievalConfig", "evaluate_modes", "load_gold", "would_abstain"]

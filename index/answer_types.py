@@ -5,7 +5,10 @@ unanswered: the passage about the fine scores as high either way. So the
 service also checks the answer region (the headings and the sentence that best
 matches the question) for the kind asked for:
 
-    "Hoeveel geld gaat naar de politie?"    an amount: a number the question does not already hold
+    "Hoeveel geld gaat naar de politie?"    a sum of money: "348 miljoen euro"
+    "Hoeveel cellen komen erbij?"           a count: a number that is not money or a year, and not the question's
+    "Met hoeveel procent ...?"              a percentage
+    "Hoe hoog / hoe lang ...?"              an amount: any number the question does not already hold
     "Wanneer komt de wet?"                  a time: a year, month, quarter or period (a quarter heading counts)
     "Hoe laat begint de wedstrijd?"         a clock time
     "Welke straf krijg je voor ...?"        a penalty: a sentence, a fine, a term
@@ -44,6 +47,15 @@ _TIME = re.compile(
     rf"\b(?:\d{{4}}|{_MONTHS}|kwartaal|zomer|zomerreces|meireces|jaar|termijn|binnenkort|voorjaar|najaar|periode)\b",
     re.I,
 )
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|procent\b)", re.I)
+_MONEY = re.compile(
+    rf"(?:€\s*\d|\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})\s+(?:(?:miljoen|miljard|duizend)\s+)?euro\b)", re.I
+)
+_VERBS = (
+    r"(?:gaan|gaat|komen|komt|zijn|is|worden|wordt|krijgen|krijgt|hebben|heeft|blijven|blijft|kosten|kost"
+    r"|geven|geeft|staan|staat|moeten|moet|zullen|zal|kunnen|kan|mogen|mag|levert|leveren|er)"
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\b|\buur\b", re.I)
 _PENALTY = re.compile(r"\b(?:\w*straf|\w*straffen|\w*boetes?|maanden|jaar)\b", re.I)
 # A capitalised word that does not start a sentence, or an acronym (OM, IND, NCTV).
@@ -54,6 +66,16 @@ _BODY = re.compile(
     r"|staatssecretaris\w*|burgemeesters?|officier\w*|organisaties?|instanties?|partners?|werkgevers?"
     r"|provincies?|reclassering|toezichthouders?|we|wij)\b"
 )
+
+
+def _counts(text: str) -> list[str]:
+    """The numbers in a text that are neither sums of money nor years."""
+    money = [m.span() for m in _MONEY.finditer(text)]
+    return [
+        m.group()
+        for m in _NUMBER.finditer(text)
+        if not _YEAR.match(m.group()) and not any(a <= m.start() < b for a, b in money)
+    ]
 
 
 def _words(text: str) -> set[str]:
@@ -82,12 +104,26 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], Check]] = {
         ),
         lambda q, r: _PENALTY.search(r.sentences) is not None,
     ),
-    "amount": (
+    "percentage": (
+        re.compile(r"\b(hoeveel\s+procent|welk\s+percentage|what\s+percentage|how\s+many\s+per\s*cent)\b", re.I),
+        lambda q, r: _PERCENT.search(r.sentences) is not None,
+    ),
+    "money": (
         re.compile(
-            r"\b(hoeveel|hoe\s+(hoog|groot|veel|lang|duur)|welk\s+bedrag|wat\s+kost(en|te)?"
-            r"|how\s+(much|many|high|large)|what\s+(is|are)\s+the\s+(total\s+)?(budget|costs?|amount))\b",
+            r"\b(hoeveel\s+(geld|euro|kost|kosten)|welk\s+bedrag|wat\s+kost(en|te)?|hoe\s+duur"
+            r"|how\s+much\s+money|what\s+(is|are)\s+the\s+(total\s+)?(budget|costs?))\b",
             re.I,
         ),
+        lambda q, r: _MONEY.search(r.sentences) is not None,
+    ),
+    "count": (
+        # "Hoeveel cellen?" is not answered by "75 miljoen euro in 2027": money and years do not count.
+        # Only "hoeveel" before a plural noun: "hoeveel blijft er over?" asks an amount of anything.
+        re.compile(rf"\bhoeveel\s+(?!{_VERBS}\b)(?:\w+\s+)?\w+(?:en|s)\b|\bhow\s+many\b", re.I),
+        lambda q, r: _new(_counts(r.sentences), q),
+    ),
+    "amount": (
+        re.compile(r"\b(hoeveel|hoe\s+(hoog|groot|veel|lang)|how\s+(much|high|large|long))\b", re.I),
         lambda q, r: _new(_NUMBER.findall(r.sentences), q),
     ),
     "time": (

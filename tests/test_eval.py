@@ -83,6 +83,14 @@ def test_abstention_precision_recall_and_curve():
     assert unans == 1.0  # u2's low sparse overlap flags it
 
 
+def test_english_questions_get_a_lower_similarity_bar():
+    english = outcome(question("e"), ["good"], sim=0.79)
+    english.english = True
+    dutch = outcome(question("d"), ["good"], sim=0.79)
+    assert not would_abstain(english, 0.81, 0.0, english_offset=0.03)
+    assert would_abstain(dutch, 0.81, 0.0, english_offset=0.03)
+
+
 def test_gold_set_loads_with_every_type():
     gold = load_gold()
     assert len(gold) >= 100
@@ -104,9 +112,10 @@ def test_folds_partition_the_questions_and_spread_every_type():
 def test_thresholds_flag_most_unanswerable_within_the_false_abstention_bound():
     answerable = [outcome(question(f"a{i}"), ["good"], sim=0.80 + i / 100) for i in range(20)]  # 0.80 … 0.99
     unanswerable = [outcome(question(f"u{i}", answerable=False), ["x"], sim=s) for i, s in enumerate([0.79, 0.805])]
-    sim, sparse = choose_thresholds(answerable + unanswerable)
+    chosen = choose_thresholds(answerable + unanswerable)
     # 0.81 would flag u1 too, but also a0 (1 of 20 = 5 %, allowed); 0.82 flags 2 of 20 (10 %, not allowed).
-    assert (sim, sparse) == (0.81, 0.0)
+    assert chosen == {"min_similarity": 0.81, "min_sparse_overlap": 0.0, "english_similarity_offset": 0.0}
+    sim, sparse = 0.81, 0.0
     assert would_abstain(unanswerable[1], sim, sparse) and not would_abstain(answerable[1], sim, sparse)
 
 
@@ -119,5 +128,6 @@ def test_cross_validation_scores_each_question_once_with_settings_chosen_without
     for o in cv.outcomes:  # each answerable flag follows its fold's thresholds
         fold = next(i for i, part in enumerate(folds(gold, 2)) if o.question.id in part)
         c = cv.chosen[fold]
-        assert o.answerable == (not would_abstain(o, c["min_similarity"], c["min_sparse_overlap"]))
+        bar = (c["min_similarity"], c["min_sparse_overlap"])
+        assert o.answerable == (not would_abstain(o, *bar, english_offset=c["english_similarity_offset"]))
     assert 0.0 <= cv.metrics["all"]["recall@1"] <= 1.0
