@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     searcher = Searcher(load_index(args.index_dir, expected_model_id=embedder.model_id), embedder, settings.retrieval)
     gold = load_gold(args.gold)
     reports = evaluate_modes(searcher, gold)
-    cv = cross_validate(searcher.with_config(), gold) if args.cv else None
+    cv = cross_validate(searcher, gold) if args.cv else None
     fresh = evaluate_modes(searcher, load_gold(args.fresh)) if args.fresh.exists() else None
     default_mode = next(
         name for name, changes in MODES.items() if replace(settings.retrieval, **changes) == settings.retrieval

@@ -13,10 +13,12 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from eval.harness import GoldQuestion, Outcome, run_mode, summarise, would_abstain
+from index.embedders import Embedder
 from index.search import Searcher
 
 #: Ranking settings re-chosen on every training split (the rest of vraagbaak.toml stays fixed).
@@ -35,6 +37,8 @@ MAX_FALSE_ABSTAIN = 0.05
 
 @dataclass
 class CrossValidation:
+    """The held-out estimate: every question scored once, by settings chosen on the other folds."""
+
     k: int
     #: Every question once, scored with the settings chosen without it.
     outcomes: list[Outcome]
@@ -49,12 +53,12 @@ class _QueryCache:
     Only for cross-validation; the latency figures of the mode runs come from the real embedder.
     """
 
-    def __init__(self, embedder) -> None:
+    def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
         self.embed_query = lru_cache(maxsize=None)(embedder.embed_query)
         self.sparse_query = lru_cache(maxsize=None)(embedder.sparse_query)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._embedder, name)
 
 
@@ -74,7 +78,7 @@ def folds(gold: list[GoldQuestion], k: int) -> list[set[str]]:
 
 def _mean_rr(outcomes: Iterable[Outcome]) -> tuple[float, float]:
     """(MRR@10, Recall@1) over the answerable questions: the ranking choice's objective."""
-    ranks = [o.first_hit_rank for o in outcomes if o.question.answerable]
+    ranks = [o.first_hit_rank for o in outcomes if o.question.answerable and o.relevant]  # as ranking_metrics
     rr = [1.0 / r if r else 0.0 for r in ranks]
     return (float(np.mean(rr)), float(np.mean([r == 1 for r in ranks]))) if ranks else (0.0, 0.0)
 
@@ -98,8 +102,17 @@ def choose_thresholds(outcomes: list[Outcome]) -> dict[str, float]:
 
 
 def cross_validate(
-    searcher: Searcher, gold: list[GoldQuestion], *, k: int = 5, grid: dict | None = None, progress: bool = True
+    searcher: Searcher,
+    gold: list[GoldQuestion],
+    *,
+    k: int = 5,
+    grid: dict[str, list[float]] | None = None,
+    progress: bool = True,
 ) -> CrossValidation:
+    """Run every grid setting once, then per fold choose on the other folds and score the fold.
+
+    The outcomes' latencies come from cached question embeddings and mean nothing.
+    """
     grid = grid or GRID
     cached = searcher.with_config()
     cached.embedder = _QueryCache(searcher.embedder)
@@ -121,10 +134,15 @@ def cross_validate(
         best = max(range(len(configs)), key=lambda i: (_mean_rr(train[i]), -i))
         thresholds = choose_thresholds(train[best])
         chosen.append({**configs[best], **thresholds})
-        sim, sparse, offset = thresholds.values()
         for qid in sorted(test_ids):
             o = runs[best][qid]
-            held_out.append(replace(o, answerable=not would_abstain(o, sim, sparse, english_offset=offset)))
+            flagged = would_abstain(
+                o,
+                thresholds["min_similarity"],
+                thresholds["min_sparse_overlap"],
+                english_offset=thresholds["english_similarity_offset"],
+            )
+            held_out.append(replace(o, answerable=not flagged))
 
     result = CrossValidation(k=k, outcomes=held_out, chosen=chosen)
     result.metrics["all"] = summarise(held_out)

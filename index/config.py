@@ -41,8 +41,16 @@ class Settings:
     retrieval: RetrievalConfig
 
 
+#: Settings that were renamed, with what to write instead.
+RENAMED = {
+    "answer_sentences": "answer_window (the best sentence plus this many on each side, not the n best sentences)",
+}
+
+
 def _pick(cls, table: dict):
     known = {f.name for f in fields(cls)}
+    for old in set(table) & set(RENAMED):
+        raise ValueError(f"{cls.__name__} setting {old!r} is gone: use {RENAMED[old]}")
     unknown = set(table) - known
     if unknown:
         raise ValueError(f"unknown {cls.__name__} settings: {', '.join(sorted(unknown))}")

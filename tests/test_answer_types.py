@@ -27,6 +27,22 @@ LETTER = "Beleidsbrief Justitie en Veiligheid > Gezag en orde op straat\n"
         ("In welke gemeenten lopen de pilots?", "place"),
         ("Wie moet toezicht houden op bordelen?", "who"),
         ("Pakt het kabinet souteneurs aan?", None),
+        # a question word counts only where it asks
+        ("Will mayors get emergency powers when demonstrations disturb public order?", None),
+        ("Wat gebeurt er wanneer een demonstratie de openbare orde verstoort?", None),
+        ("What happens to people who threaten journalists?", None),
+        ("Met wie werkt het ministerie samen?", "who"),
+        ("Per wanneer geldt de regel?", "time"),
+        # money, however it is asked, and verbs after "hoeveel" are not counted things
+        ("Hoeveel miljoen gaat er naar de politie?", "money"),
+        ("How many euros go to the police?", "money"),
+        ("Hoeveel investeren we in de politie?", "amount"),
+        ("Hoeveel bedragen de kosten?", "amount"),
+        ("Hoeveel nieuwe agenten komen er bij?", "count"),
+        ("Wat is de straf voor deepnudes?", "penalty"),
+        ("Hoe hoog wordt de boete voor voetbalclubs?", "penalty"),
+        ("Hoe laat het kabinet zien dat het werkt?", None),  # "laat" the verb
+        ("Which ministry is responsible?", "who"),
     ],
 )
 def test_question_kind(question, kind):
@@ -42,6 +58,9 @@ def test_question_kind(question, kind):
         ("Hoeveel agenten komen er bij?", "We versterken de politie.", False),
         ("Hoeveel cellen zijn er tekort?", "Er is 75 miljoen euro beschikbaar in 2027.", False),
         ("Hoeveel pilots lopen er?", "We beproeven in vier pilots het huisverbod.", True),
+        ("Hoeveel cellen zijn er tekort?", "Er is € 75 miljoen beschikbaar.", False),  # money with a euro sign
+        ("Hoeveel agenten komen er bij?", "Er komen 2000 extra agenten.", True),  # 2000 is a count here
+        ("Hoeveel rechters komen er bij?", "Er komen dertig rechters bij.", True),
         ("Met hoeveel procent dalen de griffierechten?", "De griffierechten dalen voor kwetsbare groepen.", False),
         ("Met hoeveel procent dalen de griffierechten?", "De griffierechten dalen met 10 procent.", True),
         # an amount: any number, but not one the question already gives
@@ -52,10 +71,14 @@ def test_question_kind(question, kind):
         ("Hoe laat begint de wedstrijd?", "Dit begint met steun voor de mensen die dag en nacht werken.", False),
         ("Welke straf krijg je voor deepnudes?", "We gaan de aanpak van deepnudes versterken.", False),
         ("Welke straf krijg je voor deepnudes?", "Daarop staat een gevangenisstraf van ten hoogste twee jaar.", True),
+        ("Welke straf krijg je?", "De leeftijd gaat naar 15 jaar; we gaan deepnudes bestraffen.", False),
+        ("Hoe hoog wordt de boete voor voetbalclubs?", "Voetbalclubs krijgen een boete bij wangedrag.", False),
+        ("Hoe hoog wordt de boete voor voetbalclubs?", "De boete wordt 5000 euro.", True),
         ("In welke gemeenten lopen de pilots?", "We beproeven in vier pilots het tijdelijk huisverbod.", False),
         ("In welke gemeenten lopen de pilots?", "De pilots lopen in Rotterdam en Groningen.", True),
         # who: a name or a public body, not merely the question's own words
         ("Wie is de Nationaal Coördinator Antisemitismebestrijding?", "De Nationaal Coördinator is aangesteld.", False),
+        ("Wie is de Nationaal Coördinator?", "\n\nWe versterken de Nationaal Coördinator.", False),  # "We" is no name
         ("Wie moet toezicht houden op bordelen?", "Gemeenten moeten goed in staat zijn om toezicht te houden.", True),
         ("Wie heeft de brief ondertekend?", "De minister van Justitie en Veiligheid, D.M. van Weel", True),
         # no recognised kind: nothing to check

@@ -6,6 +6,7 @@ import pytest
 
 from eval.crossval import choose_thresholds, cross_validate, folds
 from eval.harness import (
+    FRESH,
     GoldQuestion,
     Outcome,
     abstention_curve,
@@ -13,6 +14,7 @@ from eval.harness import (
     citation_metrics,
     load_gold,
     ranking_metrics,
+    run_mode,
     would_abstain,
 )
 
@@ -131,3 +133,37 @@ def test_cross_validation_scores_each_question_once_with_settings_chosen_without
         bar = (c["min_similarity"], c["min_sparse_overlap"])
         assert o.answerable == (not would_abstain(o, *bar, english_offset=c["english_similarity_offset"]))
     assert 0.0 <= cv.metrics["all"]["recall@1"] <= 1.0
+
+
+def test_the_replayed_rule_is_the_services_rule(searcher):
+    """The report's abstention figures replay ``would_abstain``; it must agree with ``Searcher.search``."""
+    gold = load_gold()[::4] + load_gold(FRESH)[::4]  # every type, both sets, kept small
+    c = searcher.config
+    outs = run_mode(searcher, gold, progress=False)
+    replayed = [
+        not would_abstain(o, c.min_similarity, c.min_sparse_overlap, english_offset=c.english_similarity_offset)
+        for o in outs
+    ]
+    assert replayed == [o.answerable for o in outs]
+    assert any(replayed) and not all(replayed)  # both outcomes occur, so the comparison means something
+
+
+def test_cross_validation_chooses_without_the_fold_it_scores(searcher, monkeypatch):
+    """Every choice of settings and thresholds sees only the other folds' questions."""
+    from eval import crossval
+
+    seen: list[set[str]] = []
+    real = crossval.choose_thresholds
+
+    def spy(outcomes):
+        seen.append({o.question.id for o in outcomes})
+        return real(outcomes)
+
+    monkeypatch.setattr(crossval, "choose_thresholds", spy)
+    gold = load_gold()[::5]
+    grid = {"alpha": [0.7], "sparse_weight": [0.0], "sentence_weight": [0.5]}
+    crossval.cross_validate(searcher, gold, k=3, grid=grid, progress=False)
+    parts = crossval.folds(gold, 3)
+    assert len(seen) == 3
+    for test_ids, train_ids in zip(parts, seen, strict=True):
+        assert not test_ids & train_ids and train_ids | test_ids == {q.id for q in gold}

@@ -129,3 +129,17 @@ def test_hnsw_index_serves_document_filters(tmp_path, embedder):
     searcher = Searcher(load_index(path), embedder)
     hits = searcher.search("kroongetuige", k=3, document="bijlage-7534332").hits
     assert hits and {h.passage.document.id for h in hits} == {"bijlage-7534332"}
+
+
+def test_settings_refuse_unknown_and_renamed_keys(tmp_path):
+    from index.config import load_settings
+
+    path = tmp_path / "vraagbaak.toml"
+    path.write_text("[retrieval]\nalpha = 0.6\n")
+    assert load_settings(path).retrieval.alpha == 0.6
+    path.write_text("[retrieval]\nalpah = 0.6\n")
+    with pytest.raises(ValueError, match="unknown RetrievalConfig settings: alpah"):
+        load_settings(path)
+    path.write_text("[retrieval]\nanswer_sentences = 1\n")
+    with pytest.raises(ValueError, match=r"answer_sentences.*answer_window"):
+        load_settings(path)
