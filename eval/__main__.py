@@ -21,6 +21,14 @@ from eval.report import write_report
 SHAPES = [(500, 0, True), (900, 0, True), (1500, 0, True), (1500, 200, True), (1500, 0, False), (4000, 0, True)]
 
 
+def _summary(label: str, m: dict[str, float]) -> str:
+    return (
+        f"{label}: R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  "
+        f"section {m['section_acc']:.3f}  page {m['page_acc']:.3f}  "
+        f"abstain recall {m['abstain_recall']:.3f} (false {m['false_abstain_rate']:.3f})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=GOLD)
@@ -76,29 +84,13 @@ def main(argv: list[str] | None = None) -> int:
         cv=cv,
         fresh=fresh,
     )
-    best = next(r for r in reports if r.mode == default_mode).metrics["all"]
-    print(
-        f"{default_mode}: R@1 {best['recall@1']:.3f}  R@5 {best['recall@5']:.3f}  MRR@10 {best['mrr@10']:.3f}  "
-        f"section {best['section_acc']:.3f}  page {best['page_acc']:.3f}  "
-        f"abstain recall {best['abstain_recall']:.3f} (false {best['false_abstain_rate']:.3f}) -> {args.out}",
-        file=sys.stderr,
-    )
+    print(_summary(default_mode, next(r for r in reports if r.mode == default_mode).metrics["all"]), file=sys.stderr)
     if fresh:
         m = next(r for r in fresh if r.mode == default_mode).metrics["all"]
-        print(
-            f"fresh questions ({int(m['n'])}): R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  "
-            f"MRR@10 {m['mrr@10']:.3f}  section {m['section_acc']:.3f}  page {m['page_acc']:.3f}  "
-            f"abstain recall {m['abstain_recall']:.3f} (false {m['false_abstain_rate']:.3f})",
-            file=sys.stderr,
-        )
+        print(_summary(f"fresh questions ({int(m['n'])})", m), file=sys.stderr)
     if cv:
-        m = cv.metrics["all"]
-        print(
-            f"{cv.k}-fold cross-validated: R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  "
-            f"section {m['section_acc']:.3f}  page {m['page_acc']:.3f}  "
-            f"abstain recall {m['abstain_recall']:.3f} (false {m['false_abstain_rate']:.3f})",
-            file=sys.stderr,
-        )
+        print(_summary(f"{cv.k}-fold cross-validated", cv.metrics["all"]), file=sys.stderr)
+    print(f"-> {args.out}", file=sys.stderr)
     return 0
 
 

@@ -33,6 +33,14 @@ def _fmt(v: float) -> str:
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}" if v < 10 else f"{v:.1f}"
 
 
+def _headline(reports: list[ModeReport]) -> str:
+    """Every headline figure, a row per mode."""
+    return _table(
+        ["mode"] + [h for _, h in HEADLINE],
+        [[r.mode] + [_fmt(r.metrics["all"][k]) for k, _ in HEADLINE] for r in reports],
+    )
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -72,10 +80,7 @@ def write_report(
         "",
         "## All questions, every mode",
         "",
-        _table(
-            ["mode"] + [h for _, h in HEADLINE],
-            [[r.mode] + [_fmt(r.metrics["all"][k]) for k, _ in HEADLINE] for r in reports],
-        ),
+        _headline(reports),
         "",
         "Targets (issue 4): "
         + ", ".join(f"{k} ≥ {v}" for k, v in TARGETS.items())
@@ -198,10 +203,7 @@ def _fresh(reports: list[ModeReport], default_mode: str) -> list[str]:
         "No weight or threshold is fitted to them. The ranking figures are untouched by them; the abstention rules "
         "were revised once after a first look (README, *Answer quality*), so the abstention figures are not.",
         "",
-        _table(
-            ["mode"] + [h for _, h in HEADLINE],
-            [[r.mode] + [_fmt(r.metrics["all"][k]) for k, _ in HEADLINE] for r in reports],
-        ),
+        _headline(reports),
         "",
         "**Recall@1 per type**",
         "",
