@@ -49,8 +49,8 @@ RENAMED = {
 
 def _pick(cls, table: dict):
     known = {f.name for f in fields(cls)}
-    for old in set(table) & set(RENAMED):
-        raise ValueError(f"{cls.__name__} setting {old!r} is gone: use {RENAMED[old]}")
+    if renamed := sorted(set(table) & set(RENAMED)):
+        raise ValueError(f"{cls.__name__} setting {renamed[0]!r} is gone: use {RENAMED[renamed[0]]}")
     unknown = set(table) - known
     if unknown:
         raise ValueError(f"unknown {cls.__name__} settings: {', '.join(sorted(unknown))}")

@@ -105,7 +105,7 @@ class Searcher:
         rows, scores, dense_top, sparse_top = self._rank(query, qvec, mode, allowed, qsparse)
         t2 = time.perf_counter()
         hits = [
-            Hit(self.passages[r], rank, float(s), self._highlight(r, qvec, query))
+            Hit(self.passages[r], rank, float(s), self._highlight(r, qvec))
             for rank, (r, s) in enumerate(zip(rows[:k], scores[:k], strict=False), 1)
         ]
         answerable = self._answerable(query, dense_top, sparse_top, hits, qvec)
@@ -223,15 +223,12 @@ class Searcher:
 
     # ------------------------------------------------------------------ answer shaping
 
-    def _highlight(self, row: int, qvec: np.ndarray | None, query: str) -> str:
+    def _highlight(self, row: int, qvec: np.ndarray) -> str:
         """The sentence (and a close neighbour) of the passage that best matches the question."""
         p = self.passages[row]
         if not p.sentences:
             return p.text
-        if qvec is not None:
-            scores = self._sentence_scores(row, qvec)
-        else:
-            scores = np.array([_overlap(query, p.text[a:b]) for a, b in p.sentences], dtype=np.float32)
+        scores = self._sentence_scores(row, qvec)
         best = int(np.argmax(scores))
         lo = hi = best
         margin = self.config.highlight_margin
@@ -376,9 +373,3 @@ def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
     ranks = np.empty(len(scores), dtype=np.float32)
     ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
     return 1.0 / (k + ranks)
-
-
-def _overlap(query: str, sentence: str) -> float:
-    q = set(re.findall(r"\w+", query.lower()))
-    s = set(re.findall(r"\w+", sentence.lower()))
-    return len(q & s) / (len(q) or 1)
