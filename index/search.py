@@ -62,6 +62,14 @@ class UnknownDocumentError(KeyError):
     """A document filter names no document of the index."""
 
 
+class QueryTooLongError(ValueError):
+    """The question has more tokens than ``max_query_tokens`` allows; refused before any model pass."""
+
+    def __init__(self, tokens: int, limit: int) -> None:
+        super().__init__(f"the question is {tokens} tokens long; the limit is {limit} tokens (about 300 characters)")
+        self.tokens, self.limit = tokens, limit
+
+
 class Searcher:
     """Retrieval over one :class:`LoadedIndex` with one :class:`Embedder`."""
 
@@ -97,6 +105,9 @@ class Searcher:
             raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
         if document is not None and document not in self.document_rows:
             raise UnknownDocumentError(document)
+        tokens = self.embedder.token_count(query)  # tokenising is cheap next to one encoder pass
+        if tokens > self.config.max_query_tokens:
+            raise QueryTooLongError(tokens, self.config.max_query_tokens)
         t0 = time.perf_counter()
         qvec = self.embedder.embed_query(query)  # every mode: answerability and highlights use it
         qsparse = self.embedder.sparse_query(query) if mode == "hybrid" and self.uses_sparse else None

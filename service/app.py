@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from index.config import RetrievalConfig, load_settings
 from index.embedders import Embedder, from_spec
-from index.search import Searcher, UnknownDocumentError
+from index.search import QueryTooLongError, Searcher, UnknownDocumentError
 from index.store import DEFAULT_INDEX_DIR, load_index
 from service.cors import register_cors
 from service.limits import register_body_errors, register_rate_limit
@@ -87,6 +87,8 @@ def create_app(searcher: Searcher | None = None, **load_options) -> Flask:
             result = s.search(params["q"], k=params["k"], document=params["document"])
         except UnknownDocumentError:
             raise _unknown_document(s, params["document"]) from None
+        except QueryTooLongError as e:
+            raise ApiError(400, "query_too_long", str(e)) from None
         record_search(params["q"], result)
         return jsonify(result.public())
 

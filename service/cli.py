@@ -67,6 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from index.search import QueryTooLongError
     from service.app import build_searcher
     from service.params import ApiError, parse_query
 
@@ -76,7 +77,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"error: {e.message}", file=sys.stderr)
         return 2
     searcher = build_searcher(index_dir=_index_dir(args))
-    result = searcher.search(query, k=args.k, document=args.document, mode=args.mode)
+    try:
+        result = searcher.search(query, k=args.k, document=args.document, mode=args.mode)
+    except QueryTooLongError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(result.public(), ensure_ascii=False, indent=2))
         return 0

@@ -60,7 +60,11 @@ def _document(value: Any) -> str | None:
 
 
 def parse_query(value: Any) -> str:
-    """The question: a non-blank string of at most 1,000 characters without control characters."""
+    """The question, NFKC-normalised: a non-blank string of at most 1,000 characters without control characters.
+
+    The length is checked after normalisation, which can lengthen a text (U+0958 becomes two
+    characters, U+FDFA eighteen), and the input is refused unread when it could not fit even so.
+    """
     if value is None:
         raise ApiError(400, "missing_query", "give a question in 'q'")
     if not isinstance(value, str):
@@ -69,7 +73,10 @@ def parse_query(value: Any) -> str:
         raise ApiError(400, "query_too_long", f"'q' is {len(value)} characters; the limit is {MAX_QUERY_CHARS}")
     if _CONTROL.search(value):
         raise ApiError(400, "invalid_query", "'q' contains control characters or lone surrogates")
-    value = unicodedata.normalize("NFC", value).strip()
+    value = unicodedata.normalize("NFKC", value).strip()
+    if len(value) > MAX_QUERY_CHARS:
+        message = f"'q' is {len(value)} characters once normalised (NFKC); the limit is {MAX_QUERY_CHARS}"
+        raise ApiError(400, "query_too_long", message)
     if not value:
         raise ApiError(400, "missing_query", "'q' is empty; give a question")
     return value
