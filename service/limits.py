@@ -5,22 +5,35 @@ unset, empty or ``off`` disables it (the development server and the tests).
 service/gunicorn_conf.py defaults it to 300/minute for production: search-as-you-type
 from several people behind one address must fit.
 
+Every request counts, including those for unknown paths and methods (404/405):
+flask-limiter skips requests without an endpoint, so they get a stand-in one.
+Probes, metrics and the static files (the demo page, the widget) are exempt:
+a client that searched too eagerly keeps its page and its widget.
+
 The counters are kept in memory, per process: with N gunicorn workers a client
 can get up to N times the limit before every worker refuses it. That bounds
 abuse well enough for one small host; use a shared storage (VRAAGBAAK_RATE_LIMIT_STORAGE,
-e.g. ``redis://...``) when it must be exact. Health, readiness and metrics are exempt.
-Behind a reverse proxy the client address is the proxy's unless the app is wrapped in ProxyFix.
+e.g. ``redis://...``) when it must be exact.
+
+Behind a reverse proxy every client has the proxy's address, so all would share
+one bucket. VRAAGBAAK_TRUSTED_PROXIES=N (see :func:`register_proxy_fix`) makes
+the app take the client address from the last N ``X-Forwarded-For`` hops; unset,
+``X-Forwarded-For`` is ignored, so a client cannot spoof its way to a fresh bucket.
 """
 
 from __future__ import annotations
 
 import os
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+#: Never limited: probes and metrics (monitoring must not be locked out) and the static files.
+EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/", "/widget.js", "/home.css", "/home.js"})
+#: flask-limiter's identifier for a request that matched no route (it would otherwise skip the check).
+UNMATCHED = "<unmatched>"
 
 
 def rate_limit_from_env() -> str | None:
@@ -28,17 +41,40 @@ def rate_limit_from_env() -> str | None:
     return None if value.lower() in {"", "off", "none", "0"} else value
 
 
-def register_rate_limit(app: Flask, limit: str | None = None) -> Limiter:
-    """Limit every route but the probes to ``limit`` (default: VRAAGBAAK_RATE_LIMIT) per client address."""
-    from flask import request
+def trusted_proxies_from_env() -> int:
+    """VRAAGBAAK_TRUSTED_PROXIES: how many reverse proxies stand in front of the app (0 when unset)."""
+    value = os.environ.get("VRAAGBAAK_TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isascii() or not value.isdigit() or int(value) > 10:
+        raise ValueError(f"VRAAGBAAK_TRUSTED_PROXIES must be a number of proxies from 0 to 10, got {value!r}")
+    return int(value)
 
+
+def register_proxy_fix(app: Flask, hops: int | None = None) -> None:
+    """Trust ``hops`` proxies' X-Forwarded-For and X-Forwarded-Proto; 0 trusts none (the default)."""
+    hops = trusted_proxies_from_env() if hops is None else hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def register_rate_limit(app: Flask, limit: str | None = None) -> Limiter:
+    """Limit every route but EXEMPT_PATHS to ``limit`` (default: VRAAGBAAK_RATE_LIMIT) per client address."""
     limit = limit if limit is not None else rate_limit_from_env()
+
+    # Registered before the limiter's own hook, so it runs after it (Flask runs after_request hooks in
+    # reverse): the limiter stamps Retry-After on every response, where it only means something on a 429.
+    @app.after_request
+    def _retry_after_only_when_refused(response: Response) -> Response:
+        if response.status_code not in (429, 503):
+            response.headers.pop("Retry-After", None)
+        return response
+
     limiter = Limiter(
         get_remote_address,
         app=app,
         # one budget per client across all routes, not one per route
         application_limits=[limit] if limit else [],
         application_limits_exempt_when=lambda: request.path in EXEMPT_PATHS,
+        request_identifier=lambda: request.endpoint or UNMATCHED,
         storage_uri=os.environ.get("VRAAGBAAK_RATE_LIMIT_STORAGE", "memory://"),
         headers_enabled=True,
         retry_after="delta-seconds",

@@ -177,7 +177,18 @@ SPEC: dict = {
                 "responses": {
                     "200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}},
                     "304": {"description": "not modified"},
-                    **_errors(429),
+                },
+            }
+        },
+        "/home.js": {
+            "get": {
+                "summary": "The demo page's script: writes the service's origin into the embed snippet",
+                "responses": {
+                    "200": {
+                        "description": "JavaScript",
+                        "content": {"text/javascript": {"schema": {"type": "string"}}},
+                    },
+                    "304": {"description": "not modified"},
                 },
             }
         },

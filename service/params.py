@@ -42,7 +42,8 @@ def _integer(value: Any, name: str, lo: int, hi: int | None, default: int) -> in
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ApiError(400, "invalid_parameter", f"'{name}' must be an integer")
     if isinstance(value, str):
-        if not re.fullmatch(r"[+-]?\d{1,9}", value.strip()):
+        # ASCII digits only: int() would also take "٣" and "３", and " 5" is not what a client meant to send
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", value):
             raise ApiError(400, "invalid_parameter", f"'{name}' must be an integer, got {value[:20]!r}")
         value = int(value)
     if value < lo or (hi is not None and value > hi):
@@ -52,11 +53,12 @@ def _integer(value: Any, name: str, lo: int, hi: int | None, default: int) -> in
 
 
 def _document(value: Any) -> str | None:
+    """A document id as given: an id with spaces around it names no document (the service never guesses)."""
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise ApiError(400, "invalid_parameter", "'document' must be a document id (see /api/documents)")
-    return value.strip()
+    return value
 
 
 def parse_query(value: Any) -> str:

@@ -3,13 +3,19 @@
 Both files are read once, at app creation. The widget is served with an ETag and a short
 cache lifetime, so an edit reaches embedding pages within the hour and unchanged files
 revalidate with a 304. The home page carries no inline script or style (strict CSP).
+
+The page's embed snippet names the service's origin. It is never taken from the request's
+Host header (a client, or a cache in front, could poison it): it is VRAAGBAAK_PUBLIC_URL
+when that is set, and otherwise /home.js writes the browser's own ``location.origin`` in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
@@ -30,11 +36,30 @@ def _static(name: str, mimetype: str, cache: str) -> Response:
     return serve
 
 
-def register_widget(app: Flask) -> None:
-    """Add ``/`` (the demo page), ``/widget.js`` and ``/home.css``."""
+def public_origin(value: str | None) -> str | None:
+    """``VRAAGBAAK_PUBLIC_URL`` as an origin (``https://host[:port]``), None when unset; anything else raises."""
+    if value is None or not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
+        raise ValueError(f"VRAAGBAAK_PUBLIC_URL must be an origin such as https://vraagbaak.example, got {value!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def render_home(public_url: str | None) -> str:
+    """The demo page with its origin filled in: the configured one, or a placeholder that /home.js replaces."""
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    if public_url:
+        return page.replace('<span class="origin">{{origin}}</span>', html.escape(public_url))
+    return page.replace('<span class="origin">{{origin}}</span>', '<span class="origin" data-from-browser></span>')
+
+
+def register_widget(app: Flask, *, public_url: str | None = None) -> None:
+    """Add ``/`` (the demo page), ``/widget.js``, ``/home.css`` and ``/home.js``."""
+    page = render_home(public_origin(public_url if public_url is not None else os.environ.get("VRAAGBAAK_PUBLIC_URL")))
     widget = _static("widget.js", "text/javascript", WIDGET_CACHE)
     css = _static("home.css", "text/css", WIDGET_CACHE)
+    home_js = _static("home.js", "text/javascript", WIDGET_CACHE)
 
     @app.get("/widget.js")
     def widget_js():
@@ -48,9 +73,12 @@ def register_widget(app: Flask) -> None:
     def home_css():
         return css()
 
+    @app.get("/home.js")
+    def home_script():
+        return home_js()
+
     @app.get("/")
     def home():
-        origin = html.escape(request.host_url.rstrip("/"))
-        response = Response(page.replace("{{origin}}", origin), mimetype="text/html")
+        response = Response(page, mimetype="text/html")
         response.headers["Cache-Control"] = "no-cache"
         return response

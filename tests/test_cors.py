@@ -126,10 +126,32 @@ def test_home_page_demonstrates_the_widget_without_inline_code(client):
     assert r.status_code == 200 and r.content_type == "text/html; charset=utf-8"
     page = r.get_data(as_text=True)
     assert '<script src="/widget.js" defer></script>' in page and "<vraagbaak-search" in page
-    assert "&lt;script src=&quot;https://vraagbaak.example/widget.js&quot; defer&gt;" in page or (
-        '&lt;script src="https://vraagbaak.example/widget.js" defer&gt;' in page
-    )
+    # the snippet's origin comes from the browser (/home.js), never from the Host header
+    assert '&lt;script src="<span class="origin" data-from-browser></span>/widget.js" defer&gt;' in page
+    assert "vraagbaak.example" not in page
     assert "/api/search" in page and "/api/documents" in page
     # a strict CSP (script-src 'self'; style-src 'self') must allow the page: no inline code or styles
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page))
     assert "<style" not in page and " style=" not in page and not re.search(r"\son[a-z]+=", page)
+
+
+def test_home_page_never_reflects_the_host_header(client):
+    r = client.get("/", headers={"Host": "evil.example"})
+    assert r.status_code == 200 and "evil.example" not in r.get_data(as_text=True)
+
+
+def test_home_page_names_the_configured_public_url():
+    from service.widget import register_widget
+
+    app = Flask("public")
+    register_widget(app, public_url="https://zoek.example.nl/")
+    page = app.test_client().get("/", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert '&lt;script src="https://zoek.example.nl/widget.js" defer&gt;' in page and "evil.example" not in page
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "https://x.example/path", "zoek.example.nl", "https://"])
+def test_a_public_url_that_is_not_an_origin_is_refused(value):
+    from service.widget import public_origin
+
+    with pytest.raises(ValueError, match="VRAAGBAAK_PUBLIC_URL"):
+        public_origin(value)
