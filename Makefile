@@ -35,28 +35,27 @@ venv: $(VENV)/.core
 venv-dev: $(VENV)/.dev
 
 index: venv
-	$(PY) -m service build --if-stale
+	$(PY) -m vraagbaak build --if-stale
 
 run: venv index
-	$(PY) -m service serve
+	$(PY) -m vraagbaak serve
 
-# gunicorn with service/gunicorn_conf.py (workers, threads, limits: see README "Production").
+# gunicorn with src/vraagbaak/service/gunicorn_conf.py (workers, threads, limits: docs/operations.md).
 serve-prod: venv index
-	@echo "Vraagbaak on http://$(HOST):$(PORT)/ with gunicorn (service/gunicorn_conf.py)"
-	$(VENV)/bin/gunicorn -c service/gunicorn_conf.py service.wsgi:app
+	@echo "Vraagbaak on http://$(HOST):$(PORT)/ with gunicorn (vraagbaak.service.gunicorn_conf)"
+	$(VENV)/bin/gunicorn -c python:vraagbaak.service.gunicorn_conf 'vraagbaak.service.wsgi:create()'
 
-test: venv-dev index
-	$(VENV)/bin/ruff check .
+test: lint index
 	$(PY) -m pytest -q
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
 
 eval: venv-dev index
 	$(PY) -m eval
 
-# Builds its own index in a temporary directory, starts gunicorn on a free loopback port. About 10 minutes.
+# Builds its own index in a temporary directory, starts gunicorn on a free loopback port. About 4 minutes on 2 cores.
 bench: venv
 	$(PY) -m eval.bench
 

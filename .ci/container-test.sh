@@ -58,7 +58,7 @@ mkdir -p build/wheelhouse
 "$PYTHON" -m pip download -q --disable-pip-version-check --only-binary=:all: \
     --python-version 3.11 --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
     --platform manylinux_2_17_x86_64 --implementation cp \
-    -d build/wheelhouse -r requirements/runtime.txt 2> >(grep -v 'is ignored: it is neither a file' >&2)
+    -d build/wheelhouse -r requirements/runtime.txt -r requirements/build.txt 2> >(grep -v 'is ignored: it is neither a file' >&2)
 ls build/wheelhouse | wc -l | xargs echo "wheels:"
 
 step "podman build (offline: --pull=never --network=none)"

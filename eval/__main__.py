@@ -8,7 +8,6 @@ python -m eval --no-cv         skip the 5-fold cross-validated estimate (about 1
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from dataclasses import asdict, replace
@@ -33,24 +32,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--fresh", type=Path, default=FRESH, help="questions written after tuning, reported apart")
-    parser.add_argument(
-        "--index-dir", type=Path, default=Path(os.environ.get("VRAAGBAAK_INDEX_DIR", ".vraagbaak/index"))
-    )
+    parser.add_argument("--index-dir", type=Path, help="the index to evaluate (default: VRAAGBAAK_INDEX_DIR)")
     parser.add_argument("--out", type=Path, default=Path("eval/report.md"))
     parser.add_argument("--shapes", action="store_true", help="also measure passage budgets, overlap and headings")
     parser.add_argument("--no-cv", dest="cv", action="store_false", help="skip the cross-validated held-out estimate")
     args = parser.parse_args(argv)
 
-    from corpus import DEFAULT_CORPUS
-    from index.build import build_index
-    from index.config import load_settings
-    from index.embedders import from_spec
-    from index.search import Searcher
-    from index.store import load_index
+    from vraagbaak.corpus import DEFAULT_CORPUS
+    from vraagbaak.index.build import build_index
+    from vraagbaak.index.embedders import from_spec
+    from vraagbaak.index.search import Searcher
+    from vraagbaak.index.store import load_index
+    from vraagbaak.service.app import build_searcher
+    from vraagbaak.settings import Settings
 
-    settings = load_settings()
-    embedder = from_spec()
-    searcher = Searcher(load_index(args.index_dir, expected_model_id=embedder.model_id), embedder, settings.retrieval)
+    settings = Settings.load().with_changes(index_dir=args.index_dir)
+    embedder = from_spec(settings.embedder, num_threads=settings.num_threads)
+    searcher = build_searcher(settings, embedder=embedder)
     gold = load_gold(args.gold)
     reports = evaluate_modes(searcher, gold)
     cv = cross_validate(searcher, gold) if args.cv else None

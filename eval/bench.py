@@ -31,6 +31,8 @@ from urllib.parse import quote
 import numpy as np
 from tqdm import tqdm
 
+from vraagbaak.service import GUNICORN_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval" / "gold.jsonl"
 REPORT = ROOT / "eval" / "bench.md"
@@ -213,7 +215,7 @@ class Server:
         env.pop("VRAAGBAAK_NUM_THREADS", None)
         # The production rate limit (per client address) would refuse a load test from one address by design.
         env["VRAAGBAAK_RATE_LIMIT"] = "off"
-        cmd = [sys.executable, "-m", "gunicorn", "-c", "service/gunicorn_conf.py", "service.wsgi:app"]
+        cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS]
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -281,7 +283,10 @@ def recall_at(exact: np.ndarray, approx: np.ndarray) -> float:
 def scale_curve(sizes: list[int], *, dim: int, n_queries: int, hnsw_max: int) -> list[dict]:
     import faiss
 
-    from index.build import make_faiss_index
+    from vraagbaak.index.vectors import VectorStore
+
+    def make_faiss_index(vectors: np.ndarray, index_type: str) -> faiss.Index:
+        return VectorStore.build(vectors, index_type).index
 
     rng = np.random.default_rng(7)
     basis = rng.standard_normal((24, dim), dtype=np.float32)
@@ -359,21 +364,21 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     qs = questions()
 
-    from corpus import DEFAULT_CORPUS
-    from index.build import build_index
-    from index.config import load_settings
-    from index.embedders import from_spec
-    from index.search import Searcher
-    from index.store import load_index
+    from vraagbaak.corpus import DEFAULT_CORPUS
+    from vraagbaak.index.build import build_index
+    from vraagbaak.index.embedders import from_spec
+    from vraagbaak.index.search import Searcher
+    from vraagbaak.index.store import load_index
+    from vraagbaak.settings import Settings
 
-    settings = load_settings()
+    settings = Settings.load()
     workers = int(os.environ.get("WEB_CONCURRENCY", "1"))  # the default of service/gunicorn_conf.py
     worker_threads = max(1, CORES // workers)
     tmp = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-"))
     index_dir = tmp / "index"
 
     print(f"[1/4] index build of {DEFAULT_CORPUS.name}", flush=True)
-    builder = from_spec(num_threads=CORES)
+    builder = from_spec(settings.embedder, num_threads=CORES)
     t0 = time.perf_counter()
     manifest = build_index(
         DEFAULT_CORPUS, index_dir, builder, split=settings.split, index_type=settings.retrieval.index_type
@@ -383,8 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {manifest.passage_count} passages, {manifest.sentence_count} sentences in {build_s:.1f} s")
 
     print(f"[2/4] floor and in-process search ({len(qs)} gold questions, {worker_threads} embedder thread(s))")
-    embedder = from_spec(num_threads=worker_threads)
-    searcher = Searcher(load_index(index_dir, expected_model_id=embedder.model_id), embedder, settings.retrieval)
+    embedder = from_spec(settings.embedder, num_threads=worker_threads)
+    searcher = Searcher(load_index(index_dir), embedder, settings.retrieval)
     for q in qs[:5]:
         searcher.search(q)  # warm up
     # The floor is all the encoding the configured search does per question: the dense embedding,

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from eval.harness import GoldQuestion, Outcome, run_mode, summarise, would_abstain
-from index.embedders import Embedder
-from index.search import Searcher
+from vraagbaak.index.embedders import Embedder
+from vraagbaak.index.search import Searcher
 
 #: Ranking settings re-chosen on every training split (the rest of vraagbaak.toml stays fixed).
 GRID: dict[str, list[float]] = {

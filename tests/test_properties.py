@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus import DEFAULT_CORPUS
-from corpus.reader import ADDRESS_LINES, HEADER_LINES, read_text
-from service.params import (
+from vraagbaak.corpus import DEFAULT_CORPUS
+from vraagbaak.corpus.reader import ADDRESS_LINES, HEADER_LINES, read_text
+from vraagbaak.service.params import (
     K_MAX,
     K_MIN,
     MAX_QUERY_CHARS,
@@ -115,7 +115,7 @@ def test_parse_search_params_never_fails_with_anything_but_api_error(args):
     except ApiError as e:
         assert 400 <= e.status < 500
         return
-    assert K_MIN <= params["k"] <= K_MAX and params["q"]
+    assert K_MIN <= params.k <= K_MAX and params.q
 
 
 @FAST
@@ -123,7 +123,7 @@ def test_parse_search_params_never_fails_with_anything_but_api_error(args):
 def test_k_as_text_or_number_means_the_same(k, template):
     as_text = parse_search_params({"q": ["politie"], "k": [template.format(k)]})
     assert as_text == parse_search_params({"q": ["politie"], "k": [k]})
-    assert as_text["k"] == k
+    assert as_text.k == k
 
 
 @FAST
@@ -142,4 +142,4 @@ def test_parse_passages_params_never_fails_with_anything_but_api_error(args):
     except ApiError as e:
         assert e.status == 400
         return
-    assert params["offset"] >= 0 and 1 <= params["limit"] <= 500
+    assert params.offset >= 0 and 1 <= params.limit <= 500

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from corpus import DEFAULT_CORPUS, read_text
-from corpus.reader import running_header_pages
+from vraagbaak.corpus import DEFAULT_CORPUS, read_text
+from vraagbaak.corpus.reader import running_header_pages
 
 HEADER_WORDS = ["Cluster secretaris-generaal", "Bestuursondersteuning", "Stukkenstroom", "Onze referentie", "7534332"]
 

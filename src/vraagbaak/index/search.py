@@ -10,19 +10,21 @@ from __future__ import annotations
 import copy
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import faiss
 import numpy as np
 
-from index.answer_types import AnswerRegion, answer_type_satisfied
-from index.config import RetrievalConfig
-from index.embedders import Embedder
-from index.lexical import BM25Index
-from index.model import Passage
-from index.store import LoadedIndex
+from vraagbaak.index.answer_types import AnswerRegion, answer_type_satisfied
+from vraagbaak.index.answerable import AnswerSignals, is_answerable
+from vraagbaak.index.config import Fusion, Mode, RetrievalConfig
+from vraagbaak.index.embedders import Embedder, SparseEncoder, sparse_encoder
+from vraagbaak.index.lexical import BM25Index
+from vraagbaak.index.model import Passage
+from vraagbaak.index.store import LoadedIndex
+from vraagbaak.index.vectors import VectorStore
 
-MODES = ("dense", "bm25", "hybrid")
+MODES = tuple(m.value for m in Mode)
 
 
 @dataclass
@@ -48,6 +50,8 @@ class SearchResult:
     query_vector: np.ndarray | None = field(default=None, repr=False)
     #: The best sparse-terms overlap in the candidates, when hybrid search used the sparse head.
     top_sparse: float | None = None
+    #: What the answerability rule saw (eval/ replays the rule on these under other thresholds).
+    signals: AnswerSignals | None = None
 
     def public(self) -> dict:
         return {
@@ -56,6 +60,18 @@ class SearchResult:
             "took_ms": round(self.timings.get("total", 0.0) * 1000, 3),
             "results": [h.public() for h in self.hits],
         }
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The candidates in ranked order, with the signals the answerability rule needs."""
+
+    rows: np.ndarray
+    scores: np.ndarray
+    #: The own cosine of the best dense candidate: answerability is calibrated on it.
+    dense_top: float
+    #: The best sparse-terms overlap among the candidates (None when the sparse signal is off).
+    sparse_top: float | None = None
 
 
 class UnknownDocumentError(KeyError):
@@ -84,9 +100,9 @@ class Searcher:
             rows.setdefault(p.document.id, []).append(i)
         self.document_rows = {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
         self._row = {p.id: i for i, p in enumerate(self.passages)}
-        # Sentence vectors get their own exact FAISS index, built at load (cheap next to the embedder).
-        self._sentence_index = faiss.IndexFlatIP(index.sentence_vectors.shape[1])
-        self._sentence_index.add(np.ascontiguousarray(index.sentence_vectors, dtype=np.float32))
+        # Sentence vectors get their own exact index, built at load (cheap next to the embedder).
+        self._sentence_store = VectorStore.build(index.sentence_vectors, "flat")
+        self._sparse: SparseEncoder | None = sparse_encoder(embedder)
         self._sentence_owner = np.repeat(
             np.arange(len(self.passages)), [len(p.sentences) for p in self.passages]
         ).astype(np.int64)
@@ -99,10 +115,10 @@ class Searcher:
         other.config = replace(self.config, **changes)
         return other
 
-    def search(self, query: str, *, k: int = 5, document: str | None = None, mode: str | None = None) -> SearchResult:
-        mode = mode or self.config.mode
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+    def search(
+        self, query: str, *, k: int = 5, document: str | None = None, mode: Mode | str | None = None
+    ) -> SearchResult:
+        mode = Mode.parse(mode or self.config.mode, "mode")
         if document is not None and document not in self.document_rows:
             raise UnknownDocumentError(document)
         tokens = self.embedder.token_count(query)  # tokenising is cheap next to one encoder pass
@@ -110,47 +126,47 @@ class Searcher:
             raise QueryTooLongError(tokens, self.config.max_query_tokens)
         t0 = time.perf_counter()
         qvec = self.embedder.embed_query(query)  # every mode: answerability and highlights use it
-        qsparse = self.embedder.sparse_query(query) if mode == "hybrid" and self.uses_sparse else None
+        qsparse = self._sparse.sparse_query(query) if mode is Mode.HYBRID and self.uses_sparse else None
         t1 = time.perf_counter()
         allowed = self.document_rows[document] if document else None
-        rows, scores, dense_top, sparse_top = self._rank(query, qvec, mode, allowed, qsparse)
+        ranking = self._rank(query, qvec, mode, allowed, qsparse)
         t2 = time.perf_counter()
         hits = [
             Hit(self.passages[r], rank, float(s), self._highlight(r, qvec))
-            for rank, (r, s) in enumerate(zip(rows[:k], scores[:k], strict=False), 1)
+            for rank, (r, s) in enumerate(zip(ranking.rows[:k], ranking.scores[:k], strict=False), 1)
         ]
-        answerable = self._answerable(query, dense_top, sparse_top, hits, qvec)
+        signals = self.answer_signals(query, ranking, hits, qvec)
+        c = self.config
+        answerable = is_answerable(
+            signals,
+            min_similarity=c.min_similarity,
+            min_sparse_overlap=c.min_sparse_overlap,
+            english_offset=c.english_similarity_offset,
+            type_check=c.answer_type_check,
+        )
         t3 = time.perf_counter()
         return SearchResult(
             query=query,
             answerable=answerable,
             hits=hits,
             timings={"embed": t1 - t0, "search": t2 - t1, "total": t3 - t0},
-            top_similarity=dense_top,
-            top_sparse=sparse_top,
+            top_similarity=ranking.dense_top,
+            top_sparse=ranking.sparse_top,
             query_vector=qvec,
+            signals=signals,
         )
 
     # ------------------------------------------------------------------ ranking
 
     def _dense_candidates(self, qvec: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
-        """Candidate passages from FAISS: the best passages, plus the passages of the best sentences."""
-        n = self.config.candidates
-        q = qvec[None, :].astype(np.float32)
-        params = None
-        if allowed is not None:
-            params = _search_params(self.index.vectors, faiss.IDSelectorBatch(allowed))
-            n = min(n, len(allowed))
-        _, ids = self.index.vectors.search(q, n, params=params)
-        pool = set(ids[0][ids[0] >= 0].tolist())
-        w = self.config.sentence_weight
-        if w > 0:
-            sent_params = None
+        """Candidate passages: the best passages, plus the passages of the best sentences."""
+        n = self.config.candidates if allowed is None else min(self.config.candidates, len(allowed))
+        pool = set(self.index.vectors.search(qvec, n, within=allowed).tolist())
+        if self.config.sentence_weight > 0:
+            sentence_rows = None
             if allowed is not None:
                 sentence_rows = np.flatnonzero(np.isin(self._sentence_owner, allowed)).astype(np.int64)
-                sent_params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(sentence_rows))
-            _, sids = self._sentence_index.search(q, 2 * n, params=sent_params)
-            pool.update(self._sentence_owner[sids[0][sids[0] >= 0]].tolist())
+            pool.update(self._sentence_owner[self._sentence_store.search(qvec, 2 * n, within=sentence_rows)].tolist())
         return np.array(sorted(pool), dtype=np.int64)
 
     def _dense_scores(self, qvec: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,7 +175,7 @@ class Searcher:
         A long passage that holds one exact answer sentence should not lose to a
         vaguer passage that is all on topic.
         """
-        passage = self.index.vectors.reconstruct_batch(rows) @ qvec if len(rows) else np.zeros(0, np.float32)
+        passage = self.index.vectors.vectors(rows) @ qvec if len(rows) else np.zeros(0, np.float32)
         w = self.config.sentence_weight
         if w <= 0 or len(rows) == 0:
             return passage, passage
@@ -177,60 +193,52 @@ class Searcher:
     @property
     def uses_sparse(self) -> bool:
         """The sparse signal is on in the settings, and both the index and the embedder have it."""
-        return self.config.sparse_weight > 0 and self.index.sparse is not None and self.embedder.has_sparse
+        return self.config.sparse_weight > 0 and self.index.sparse is not None and self._sparse is not None
 
     def _rank(
         self,
         query: str,
         qvec: np.ndarray,
-        mode: str,
+        mode: Mode,
         allowed: np.ndarray | None,
         qsparse: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, float, float | None]:
+    ) -> Ranking:
         dense_ids = self._dense_candidates(qvec, allowed)
-        lexical: np.ndarray | None = None if mode == "dense" else self.bm25.scores(query)
-        bm25_ids = np.zeros(0, dtype=np.int64)
-        if lexical is not None:
-            if allowed is not None:
-                mask = np.full(len(lexical), -np.inf, dtype=np.float32)
-                mask[allowed] = lexical[allowed]
-                lexical = mask
-            bm25_ids = np.argsort(-lexical, kind="stable")[: self.config.candidates]
-            bm25_ids = bm25_ids[np.isfinite(lexical[bm25_ids])]
+        lexical, bm25_ids = self._lexical_candidates(query, allowed) if mode is not Mode.DENSE else (None, None)
         # Dense scores once, for every candidate of either retriever.
-        pool = np.unique(np.concatenate([dense_ids, bm25_ids]))
+        pool = dense_ids if bm25_ids is None else np.unique(np.concatenate([dense_ids, bm25_ids]))
         cosine, dense = self._dense_scores(qvec, pool)
-        # Answerability is calibrated on the own cosine of the best dense candidate.
         from_dense = np.isin(pool, dense_ids)
         best = int(np.argmax(np.where(from_dense, dense, -np.inf))) if from_dense.any() else None
         dense_top = float(cosine[best]) if best is not None else 0.0
-        if mode == "dense":
+        if mode is Mode.DENSE:
             order = np.argsort(-dense[from_dense], kind="stable")
-            return pool[from_dense][order], dense[from_dense][order], dense_top, None
-        if mode == "bm25":
-            return bm25_ids, lexical[bm25_ids], dense_top, None
-        if self.config.english_dense_only and is_english(query):
-            # BM25 over Dutch text only adds noise to an English question.
-            fused = _minmax(dense) if self.config.fusion == "convex" else _rrf(dense, self.config.rrf_k)
-        else:
-            fused = self._fuse(dense, lexical[pool])
+            return Ranking(pool[from_dense][order], dense[from_dense][order], dense_top)
+        assert lexical is not None and bm25_ids is not None
+        if mode is Mode.BM25:
+            return Ranking(bm25_ids, lexical[bm25_ids], dense_top)
+        fuse = FUSIONS[self.config.fusion]
+        # BM25 over Dutch text only adds noise to an English question.
+        english_only_dense = self.config.english_dense_only and is_english(query)
+        fused = fuse.one(dense, self.config) if english_only_dense else fuse.two(dense, lexical[pool], self.config)
         sparse_top = None
         if qsparse is not None:
             # The model's own sparse "latent terms": lexical-like matching on learned, multilingual terms.
             sparse = self.index.sparse.scores(pool, qsparse)
             sparse_top = float(sparse.max()) if len(sparse) else 0.0
-            if self.config.fusion == "rrf":
-                fused = fused + _rrf(sparse, self.config.rrf_k)
-            else:
-                fused = fused + self.config.sparse_weight * _minmax(sparse)
+            fused = fused + fuse.extra(sparse, self.config)
         order = np.argsort(-fused, kind="stable")
-        return pool[order], fused[order], dense_top, sparse_top
+        return Ranking(pool[order], fused[order], dense_top, sparse_top)
 
-    def _fuse(self, dense: np.ndarray, lexical: np.ndarray) -> np.ndarray:
-        c = self.config
-        if c.fusion == "rrf":
-            return _rrf(dense, c.rrf_k) + _rrf(lexical, c.rrf_k)
-        return c.alpha * _minmax(dense) + (1 - c.alpha) * _saturate(lexical, c.bm25_saturation)
+    def _lexical_candidates(self, query: str, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 scores of every passage, -inf outside ``allowed``; the best ``candidates`` rows)."""
+        lexical = self.bm25.scores(query)
+        if allowed is not None:
+            mask = np.full(len(lexical), -np.inf, dtype=np.float32)
+            mask[allowed] = lexical[allowed]
+            lexical = mask
+        ids = np.argsort(-lexical, kind="stable")[: self.config.candidates]
+        return lexical, ids[np.isfinite(lexical[ids])]
 
     # ------------------------------------------------------------------ answer shaping
 
@@ -249,18 +257,18 @@ class Searcher:
             lo = best - 1
         return p.text[p.sentences[lo][0] : p.sentences[hi][1]]
 
-    def _answerable(
-        self, query: str, dense_top: float, sparse_top: float | None, hits: list[Hit], qvec: np.ndarray
-    ) -> bool:
-        if not hits or dense_top < self.similarity_bar(query):
-            return False
-        # e5's cosine similarities sit in a narrow band, so an off-topic question can score 0.82; the
-        # sparse head's best overlap separates "about something else" better (eval/report.md).
-        if sparse_top is not None and sparse_top < self.config.min_sparse_overlap:
-            return False
-        if not self.config.answer_type_check:
-            return True
-        return answer_type_satisfied(query, self.answer_region(hits[0], qvec))
+    def answer_signals(self, query: str, ranking: Ranking, hits: list[Hit], qvec: np.ndarray) -> AnswerSignals:
+        """What :func:`is_answerable` needs to know about this question and its best passage."""
+        type_ok = bool(hits) and (
+            not self.config.answer_type_check or answer_type_satisfied(query, self.answer_region(hits[0], qvec))
+        )
+        return AnswerSignals(
+            has_hits=bool(hits),
+            top_similarity=ranking.dense_top,
+            top_sparse=ranking.sparse_top,
+            english=is_english(query),
+            type_ok=type_ok,
+        )
 
     def similarity_bar(self, query: str) -> float:
         """The best cosine a question needs to count as answerable.
@@ -361,13 +369,6 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     return np.zeros_like(x) if hi - lo < 1e-9 else (x - lo) / (hi - lo)
 
 
-def _search_params(index: faiss.Index, selector: faiss.IDSelector) -> faiss.SearchParameters:
-    """A filter for ``index``: HNSW refuses plain SearchParameters, so it gets its own kind."""
-    if isinstance(index, faiss.IndexHNSW):
-        return faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
-    return faiss.SearchParameters(sel=selector)
-
-
 def _saturate(scores: np.ndarray, c: float) -> np.ndarray:
     """BM25 scores scaled by ``max + c``: unlike min-max, a weak best match stays weak.
 
@@ -384,3 +385,26 @@ def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
     ranks = np.empty(len(scores), dtype=np.float32)
     ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
     return 1.0 / (k + ranks)
+
+
+@dataclass(frozen=True)
+class FusionRule:
+    """How one fusion method combines scores: dense alone (English), dense with BM25, and the sparse term added."""
+
+    one: Callable[[np.ndarray, RetrievalConfig], np.ndarray]
+    two: Callable[[np.ndarray, np.ndarray, RetrievalConfig], np.ndarray]
+    extra: Callable[[np.ndarray, RetrievalConfig], np.ndarray]
+
+
+FUSIONS: dict[Fusion, FusionRule] = {
+    Fusion.CONVEX: FusionRule(
+        one=lambda dense, c: _minmax(dense),
+        two=lambda dense, lexical, c: c.alpha * _minmax(dense) + (1 - c.alpha) * _saturate(lexical, c.bm25_saturation),
+        extra=lambda sparse, c: c.sparse_weight * _minmax(sparse),
+    ),
+    Fusion.RRF: FusionRule(
+        one=lambda dense, c: _rrf(dense, c.rrf_k),
+        two=lambda dense, lexical, c: _rrf(dense, c.rrf_k) + _rrf(lexical, c.rrf_k),
+        extra=lambda sparse, c: _rrf(sparse, c.rrf_k),
+    ),
+}

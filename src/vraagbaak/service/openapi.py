@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from service.params import K_MAX, K_MIN, LIMIT_MAX, MAX_QUERY_CHARS
+from vraagbaak.service.params import K_MAX, K_MIN, LIMIT_MAX, MAX_QUERY_CHARS
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 

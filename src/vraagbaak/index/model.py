@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from corpus.model import FOOTNOTE_MARK
+from vraagbaak.corpus.model import FOOTNOTE_MARK
 
 
 @dataclass(frozen=True)

@@ -21,29 +21,14 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from corpus import Document, read_file
-from index.embedders import Embedder
-from index.model import SplitConfig, strip_marks
-from index.passages import Splitter
-from index.store import FILES, SPARSE_FILE, IndexLoadError, Manifest, SparseMatrix, file_checksum
+from vraagbaak.corpus import Document, read_file
+from vraagbaak.index.embedders import Embedder, sparse_encoder
+from vraagbaak.index.model import SplitConfig, strip_marks
+from vraagbaak.index.passages import Splitter
+from vraagbaak.index.store import FILES, SPARSE_FILE, IndexLoadError, Manifest, SparseMatrix, file_checksum
+from vraagbaak.index.vectors import VectorStore
 
 KEEP_BUILDS = 2
-
-
-def make_faiss_index(vectors: np.ndarray, index_type: str = "flat") -> faiss.Index:
-    """Exact inner product (``flat``) or HNSW over normalised vectors."""
-    dim = vectors.shape[1]
-    if index_type == "flat":
-        index = faiss.IndexFlatIP(dim)
-    elif index_type.startswith("hnsw"):
-        m = int(index_type[4:] or 32)
-        index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 64
-    else:
-        raise ValueError(f"unknown index type {index_type!r}: use 'flat' or 'hnsw[M]'")
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
 
 
 def build_index(
@@ -66,9 +51,9 @@ def build_index(
     sentence_texts = [p.search_prefix + strip_marks(p.text[a:b]) for p in passages for a, b in p.sentences]
     sentence_vectors = embedder.embed_passages(sentence_texts, progress=progress, desc="sentences")
     sparse = None
-    if embedder.has_sparse:
-        rows = [embedder.sparse_passages([p.search_text])[0] for p in _progress(passages, progress, "sparse terms")]
-        sparse = SparseMatrix.from_rows(rows, embedder.sparse_dim)
+    if (encoder := sparse_encoder(embedder)) is not None:
+        rows = [encoder.sparse_passages([p.search_text])[0] for p in _progress(passages, progress, "sparse terms")]
+        sparse = SparseMatrix.from_rows(rows, encoder.sparse_dim)
 
     builds = index_dir.parent / f"{index_dir.name}.builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -82,7 +67,7 @@ def build_index(
         with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
             for p in passages:
                 f.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
-        faiss.write_index(make_faiss_index(vectors, index_type), str(tmp / "vectors.faiss"))
+        VectorStore.build(vectors, index_type).save(tmp / "vectors.faiss")
         np.save(tmp / "sentences.npy", sentence_vectors)
         names = list(FILES)
         if sparse is not None:

