@@ -8,8 +8,9 @@ import re
 import pytest
 from flask import Flask
 
-from service.cors import parse_origins, register_cors
-from service.widget import STATIC_DIR
+from vraagbaak.service.cors import register_cors
+from vraagbaak.service.widget import STATIC_DIR
+from vraagbaak.settings import Settings, parse_origins
 
 SITE = "https://gemeente.example"
 OTHER = "https://elders.example"
@@ -17,8 +18,14 @@ READ_ONLY = ["/api/search?q=politie", "/api/passages?limit=1", "/api/documents"]
 
 
 @pytest.fixture()
-def restricted(app, monkeypatch):
-    monkeypatch.setitem(app.config, "CORS_ORIGINS", parse_origins(f"{SITE}, https://b.example/"))
+def client(fake_client):
+    """HTTP behaviour only: the fake model (tests/fakes.py) serves."""
+    return fake_client
+
+
+@pytest.fixture()
+def restricted(fake_app_with):
+    return fake_app_with(cors_origins=parse_origins(f"{SITE}, https://b.example/")).test_client()
 
 
 @pytest.mark.parametrize("path", READ_ONLY)
@@ -63,7 +70,8 @@ def test_plain_options_is_not_a_preflight(client):
     assert r.status_code == 200 and "GET" in r.headers["Allow"]
 
 
-def test_restricted_origins(client, restricted):
+def test_restricted_origins(restricted):
+    client = restricted
     ok = client.get("/api/documents", headers={"Origin": SITE})
     assert ok.headers["Access-Control-Allow-Origin"] == SITE and "Origin" in ok.headers["Vary"]
     assert (
@@ -93,11 +101,10 @@ def test_parse_origins(value, expected):
     assert parse_origins(value) == expected
 
 
-def test_origins_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("VRAAGBAAK_CORS_ORIGINS", SITE)
+def test_origins_come_from_the_environment():
     app = Flask(__name__)
     app.get("/api/documents")(lambda: {"documents": []})
-    register_cors(app)
+    register_cors(app, Settings.load({"VRAAGBAAK_CORS_ORIGINS": SITE}).service.cors_origins)
     c = app.test_client()
     assert c.get("/api/documents", headers={"Origin": SITE}).headers["Access-Control-Allow-Origin"] == SITE
     assert "Access-Control-Allow-Origin" not in c.get("/api/documents", headers={"Origin": OTHER}).headers
@@ -141,17 +148,19 @@ def test_home_page_never_reflects_the_host_header(client):
 
 
 def test_home_page_names_the_configured_public_url():
-    from service.widget import register_widget
+    from vraagbaak.service.widget import register_widget
 
     app = Flask("public")
-    register_widget(app, public_url="https://zoek.example.nl/")
+    register_widget(
+        app, public_url=Settings.load({"VRAAGBAAK_PUBLIC_URL": "https://zoek.example.nl/"}).service.public_url
+    )
     page = app.test_client().get("/", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert '&lt;script src="https://zoek.example.nl/widget.js" defer&gt;' in page and "evil.example" not in page
 
 
 @pytest.mark.parametrize("value", ["javascript:alert(1)", "https://x.example/path", "zoek.example.nl", "https://"])
 def test_a_public_url_that_is_not_an_origin_is_refused(value):
-    from service.widget import public_origin
+    from vraagbaak.settings import SettingsError
 
-    with pytest.raises(ValueError, match="VRAAGBAAK_PUBLIC_URL"):
-        public_origin(value)
+    with pytest.raises(SettingsError, match="VRAAGBAAK_PUBLIC_URL"):
+        Settings.load({"VRAAGBAAK_PUBLIC_URL": value})
