@@ -28,7 +28,7 @@ from vraagbaak.corpus import DEFAULT_CORPUS
 from vraagbaak.index.build import build_index
 from vraagbaak.index.model import SplitConfig
 from vraagbaak.index.store import load_index
-from vraagbaak.service import GUNICORN_ARGS
+from vraagbaak.service import GUNICORN_APP, GUNICORN_ARGS, GUNICORN_CONFIG
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -58,15 +58,23 @@ def server_env(index_dir: Path, port: int, tmp: Path, **extra: str) -> dict[str,
 
 
 @contextlib.contextmanager
-def gunicorn(index_dir: Path, tmp: Path, **extra: str):
-    """A running gunicorn with the production config; yields (process, port, log path)."""
+def gunicorn(index_dir: Path, tmp: Path, unset: tuple[str, ...] = (), **extra: str):
+    """A running gunicorn with the production config; yields (process, port, log path).
+
+    ``unset`` names variables to leave out of the server's environment; VRAAGBAAK_TEST_WORKER_CLASS
+    (e.g. ``gthread``) runs it with another worker class, to check that a regression test fails without the fix.
+    """
     port = free_port()
     log = tmp / f"gunicorn-{port}.log"
+    env = server_env(index_dir, port, tmp, **extra)
+    for name in unset:
+        env.pop(name, None)
+    worker = os.environ.get("VRAAGBAAK_TEST_WORKER_CLASS")
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [str(GUNICORN), *GUNICORN_ARGS],
+            [str(GUNICORN), *GUNICORN_CONFIG, *(["-k", worker] if worker else []), GUNICORN_APP],
             cwd=ROOT,
-            env=server_env(index_dir, port, tmp, **extra),
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

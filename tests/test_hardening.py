@@ -7,6 +7,7 @@ gunicorn-level cases are in test_faults.py and test_slow_clients.py.
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pytest
@@ -113,6 +114,20 @@ def test_a_bad_trusted_proxy_count_is_refused_at_start(value):
         Settings.load({"VRAAGBAAK_TRUSTED_PROXIES": value})
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "nan", "inf", "3601"])
+def test_a_bad_read_timeout_is_refused_at_start(value):
+    with pytest.raises(SettingsError, match="VRAAGBAAK_READ_TIMEOUT"):
+        Settings.load({"VRAAGBAAK_READ_TIMEOUT": value})
+
+
+def test_the_read_timeout_reaches_the_worker_class():
+    from vraagbaak.service.worker import BufferingWorker, buffering_worker
+
+    assert Settings.load({}).service.read_timeout == 10.0
+    worker = buffering_worker(read_timeout=Settings.load({"VRAAGBAAK_READ_TIMEOUT": "2.5"}).service.read_timeout)
+    assert issubclass(worker, BufferingWorker) and worker.read_timeout == 2.5
+
+
 # ---------------------------------------------------------------- parameters
 
 
@@ -184,3 +199,32 @@ def test_without_degrade_a_damaged_index_still_stops_the_app(index_dir, embedder
     (broken / "passages.jsonl").write_text("", encoding="utf-8")
     with pytest.raises(IndexLoadError):
         create_app(Settings(index_dir=broken), embedder=embedder)
+
+
+def test_a_body_that_stops_arriving_is_a_408(client):
+    class Stalled(io.BytesIO):
+        """What the worker's socket does when a client stops sending a body it did not buffer."""
+
+        def read(self, *args):
+            raise TimeoutError("timed out")
+
+        readline = readinto = read
+
+    r = client.post(
+        "/api/search",
+        input_stream=Stalled(),
+        content_type="application/json",
+        environ_overrides={"CONTENT_LENGTH": "100"},  # the test client would measure the stream instead
+    )
+    assert r.status_code == 408 and r.get_json()["error"]["code"] == "request_timeout"
+    assert r.headers["Connection"] == "close"
+
+
+def test_a_body_cut_short_is_a_400_that_says_so(client):
+    r = client.post(
+        "/api/search",
+        input_stream=io.BytesIO(b'{"q": "poli'),
+        content_type="application/json",
+        environ_overrides={"CONTENT_LENGTH": "100"},
+    )
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "incomplete_body"

@@ -51,6 +51,7 @@ ENVIRONMENT = {
     "VRAAGBAAK_METRICS_ALLOW": "addresses or networks that may read /metrics (any when unset)",
     "VRAAGBAAK_PUBLIC_URL": "the service's public origin, for the demo page's embed snippet",
     "VRAAGBAAK_LOG_LEVEL": "log level of the JSON logs (info)",
+    "VRAAGBAAK_READ_TIMEOUT": "seconds a client has to send a whole request under gunicorn (10)",
     "PROMETHEUS_MULTIPROC_DIR": "prometheus-client's multiprocess directory (set by the gunicorn config)",
 }
 
@@ -84,6 +85,8 @@ class ServiceSettings:
     metrics_dir: Path | None = None
     public_url: str | None = None
     log_level: str = "INFO"
+    #: Seconds a client has to send a whole request under gunicorn (service/worker.py).
+    read_timeout: float = 10.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,6 +140,7 @@ class Settings:
             metrics_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"]) if get("PROMETHEUS_MULTIPROC_DIR") else None,
             public_url=public_origin(get("VRAAGBAAK_PUBLIC_URL")),
             log_level=_log_level(get("VRAAGBAAK_LOG_LEVEL") or "INFO"),
+            read_timeout=_seconds(get("VRAAGBAAK_READ_TIMEOUT") or "10", "VRAAGBAAK_READ_TIMEOUT", 3600),
         )
         threads = get("VRAAGBAAK_NUM_THREADS")
         return cls(
@@ -172,11 +176,11 @@ def apply_process_environment(settings: Settings) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if settings.num_threads:
         os.environ.setdefault("OMP_NUM_THREADS", str(settings.num_threads))
-    if settings.service.metrics_dir:
+    if metrics_dir := settings.service.metrics_dir:
         try:
-            settings.service.metrics_dir.mkdir(parents=True, exist_ok=True)
+            metrics_dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise SettingsError(f"PROMETHEUS_MULTIPROC_DIR: cannot create {settings.service.metrics_dir}: {e}") from None
+            raise SettingsError(f"PROMETHEUS_MULTIPROC_DIR: cannot create {metrics_dir}: {e}") from None
 
 
 def check_compatible(manifest: Manifest, settings: Settings) -> None:
@@ -210,6 +214,16 @@ def _integer(value: str, name: str, lo: int, hi: int) -> int:
     if not (value.isascii() and value.isdigit()) or not lo <= int(value) <= hi:
         raise SettingsError(f"{name} must be a whole number from {lo} to {hi}, got {value!r}")
     return int(value)
+
+
+def _seconds(value: str, name: str, hi: float) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= hi:  # also refuses nan and inf
+        raise SettingsError(f"{name} must be seconds above 0 and at most {hi:g}, got {value!r}")
+    return seconds
 
 
 def _log_level(value: str) -> str:

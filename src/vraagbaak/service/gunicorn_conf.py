@@ -10,6 +10,10 @@ Why these settings:
 * ``gthread`` workers: a request is one short CPU burst (embed ~10 ms, search
   ~1 ms) and the embedder releases the GIL, so a few threads per worker keep
   the cores busy while one request is parsed or written.
+* ...as ``vraagbaak.service.worker.BufferingWorker``, which reads each request
+  whole on the worker's poller before a thread sees it: with plain gthread, 4
+  clients that send half a request line held all 4 threads indefinitely. A
+  client has ``VRAAGBAAK_READ_TIMEOUT`` seconds (10) to send its request.
 * Workers x embedder threads never exceed the cores: each worker gets
   ``cores // workers`` OpenMP threads (``Settings.num_threads`` unless
   VRAAGBAAK_NUM_THREADS sets it), so two workers do not fight over two cores.
@@ -57,13 +61,13 @@ from pathlib import Path
 
 from vraagbaak.service.errors import error_body
 from vraagbaak.service.security import STATIC_HEADERS, content_security_policy
-from vraagbaak.settings import Settings, SettingsError
+from vraagbaak.service.worker import buffering_worker
+from vraagbaak.settings import ServiceSettings, Settings, SettingsError
 
 CORES = os.cpu_count() or 1
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
 preload_app = False
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
@@ -97,7 +101,11 @@ try:
 except SettingsError as e:
     SETTINGS_ERROR = str(e)
 
-bind = f"{SETTINGS.service.host}:{SETTINGS.service.port}" if SETTINGS else "127.0.0.1:8000"
+_service = SETTINGS.service if SETTINGS else ServiceSettings()  # without settings, on_starting stops the master
+bind = f"{_service.host}:{_service.port}"
+# gthread, but a whole request is read on the poller before a thread sees it: slow or idle
+# connections cost no thread, and one without a complete request within read_timeout is closed.
+worker_class = buffering_worker(read_timeout=_service.read_timeout)
 
 
 def on_starting(server) -> None:
@@ -139,13 +147,14 @@ def check_index(settings: Settings | None) -> str | None:
 
 
 def _install_json_errors() -> None:
-    """Errors gunicorn answers itself (URL too long, bad headers) are JSON like the app's, with its headers."""
+    """Errors gunicorn answers itself (bad request, URL too long, bad headers, and service/worker.py's
+    408) are JSON like the app's, with its security headers."""
     from gunicorn import util
 
     security = {"Content-Security-Policy": content_security_policy(), **STATIC_HEADERS}
 
     def write_error(sock, status_int, reason, mesg):
-        code = {414: "uri_too_long", 431: "headers_too_large"}.get(status_int, "bad_request")
+        code = {408: "request_timeout", 414: "uri_too_long", 431: "headers_too_large"}.get(status_int, "bad_request")
         body = json.dumps(error_body(code, mesg or reason)).encode()
         extra = "".join(f"{name}: {value}\r\n" for name, value in security.items())
         head = (

@@ -26,6 +26,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vraagbaak.service.errors import error_response
@@ -76,10 +77,23 @@ def register_rate_limit(app: Flask, limit: str | None, *, storage: str = "memory
 
 
 def register_body_errors(app: Flask) -> None:
-    """A malformed or cut-off request body (bad chunk framing, client gone) is the client's 400, not our 500.
+    """A malformed, cut-off or stalled request body is the client's 400 or 408, not our 500.
 
     Under gunicorn these errors surface inside the app, while it reads ``wsgi.input``.
     """
+
+    @app.errorhandler(ClientDisconnected)
+    def _cut_body(e: ClientDisconnected):
+        # Werkzeug raises this for any failed read of wsgi.input. service/worker.py hands a body it will
+        # not buffer (too large, odd framing) to a thread whose socket reads time out after read_timeout:
+        # a client that stops sending gets a 408, one that goes away a 400; neither is a generic error.
+        if isinstance(e.__context__, TimeoutError):
+            response = error_response(408, "request_timeout", "the request body did not arrive in time")
+        else:
+            response = error_response(400, "incomplete_body", "the request body ended before its announced length")
+        response.headers["Connection"] = "close"
+        return response
+
     try:
         from gunicorn.http.errors import NoMoreData, ParseException
     except ImportError:  # pragma: no cover - gunicorn is a dependency, but the app does not need it
