@@ -5,7 +5,7 @@ Everything is measured in one run on this machine, so the ratios compare like wi
 1. Index build of the corpus (with progress bars) -> build time.
 2. The floor: embedding each gold question with the configured model, using the threads one production
    worker gets (cores // workers). In-process search of the same questions.
-3. The production server (gunicorn -c service/gunicorn_conf.py service.wsgi:app) on 127.0.0.1:
+3. The production server (gunicorn with vraagbaak.service.GUNICORN_ARGS) on 127.0.0.1:
    cold start to /readyz, RSS per process, HTTP latency with one client, throughput at 1, 4, 16 clients.
 4. Scale curve on synthetic vectors: exact FAISS (flat) against HNSW and IVF, latency, memory, recall@10.
 
@@ -25,13 +25,16 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
 from tqdm import tqdm
 
-from vraagbaak.service import GUNICORN_ARGS
+from eval.markdown import table
+from vraagbaak.index.store import Manifest
+from vraagbaak.service import GUNICORN_APP, GUNICORN_ARGS, GUNICORN_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval" / "gold.jsonl"
@@ -209,13 +212,13 @@ def http_get(port: int, path: str) -> tuple[int, bytes]:
 class Server:
     """gunicorn with the production settings, on a free loopback port."""
 
-    def __init__(self, index_dir: Path, *, timeout: float = 180) -> None:
+    def __init__(self, index_dir: Path, *, timeout: float = 180, args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), "VRAAGBAAK_INDEX_DIR": str(index_dir)}
         env.pop("VRAAGBAAK_NUM_THREADS", None)
         # The production rate limit (per client address) would refuse a load test from one address by design.
         env["VRAAGBAAK_RATE_LIMIT"] = "off"
-        cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS]
+        cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_CONFIG, *args, GUNICORN_APP]
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -280,7 +283,21 @@ def recall_at(exact: np.ndarray, approx: np.ndarray) -> float:
     return float(np.mean([len(set(a) & set(e)) / len(e) for a, e in zip(approx, exact, strict=True)]))
 
 
-def scale_curve(sizes: list[int], *, dim: int, n_queries: int, hnsw_max: int) -> list[dict]:
+@dataclass(frozen=True)
+class ScaleRow:
+    """One index type at one size of the scale curve; ``skipped`` says why it was not measured."""
+
+    n: int
+    index: str
+    build_s: float = float("nan")
+    p50: float = float("nan")
+    p95: float = float("nan")
+    mem_mb: float = float("nan")
+    recall: float = float("nan")
+    skipped: str | None = None
+
+
+def scale_curve(sizes: list[int], *, dim: int, n_queries: int, hnsw_max: int) -> list[ScaleRow]:
     import faiss
 
     from vraagbaak.index.vectors import VectorStore
@@ -292,7 +309,7 @@ def scale_curve(sizes: list[int], *, dim: int, n_queries: int, hnsw_max: int) ->
     basis = rng.standard_normal((24, dim), dtype=np.float32)
     centers = 3 * rng.standard_normal((2000, 24), dtype=np.float32)
     queries = synthetic(n_queries, dim, rng, basis, centers)
-    rows = []
+    rows: list[ScaleRow] = []
     for n in sizes:
         data = synthetic(n, dim, rng, basis, centers)
         candidates = [("flat", lambda d: make_faiss_index(d, "flat"))]
@@ -301,7 +318,7 @@ def scale_curve(sizes: list[int], *, dim: int, n_queries: int, hnsw_max: int) ->
         exact = None
         for name, make in candidates:
             if "hnsw" in name and n > hnsw_max:
-                rows.append({"n": n, "index": name, "skipped": f"build too slow for the bench budget at {n:,}"})
+                rows.append(ScaleRow(n, name, skipped=f"build too slow for the bench budget at {n:,}"))
                 continue
             faiss.omp_set_num_threads(CORES)  # builds use both cores
             t0 = time.perf_counter()
@@ -312,20 +329,11 @@ def scale_curve(sizes: list[int], *, dim: int, n_queries: int, hnsw_max: int) ->
             if exact is None:
                 exact = ids
             mem = faiss.serialize_index(index).nbytes / 2**20
-            rows.append(
-                {
-                    "n": n,
-                    "index": name,
-                    "build_s": build,
-                    "p50": p50,
-                    "p95": p95,
-                    "mem_mb": mem,
-                    "recall": recall_at(exact, ids),
-                }
-            )
+            row = ScaleRow(n, name, build_s=build, p50=p50, p95=p95, mem_mb=mem, recall=recall_at(exact, ids))
+            rows.append(row)
             print(
                 f"  {n:>9,} {name:32} build {build:6.1f} s  p50 {ms(p50):>7} ms  p95 {ms(p95):>7} ms  "
-                f"{mem:8.0f} MB  recall@10 {rows[-1]['recall']:.3f}",
+                f"{mem:8.0f} MB  recall@10 {row.recall:.3f}",
                 flush=True,
             )
             del index
@@ -358,8 +366,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=600, help="per concurrency level")
     parser.add_argument("--max-seconds", type=float, default=20, help="per concurrency level")
     parser.add_argument("--levels", default="1,4,16")
+    parser.add_argument(
+        "--worker-ab",
+        type=int,
+        metavar="ROUNDS",
+        help="only compare gthread with vraagbaak.service.worker.BufferingWorker, interleaved, on the built index",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
+    if args.worker_ab:
+        return worker_ab(args.worker_ab, [int(x) for x in args.levels.split(",")], args.max_seconds)
     started = time.perf_counter()
     load_before = os.getloadavg()
     qs = questions()
@@ -372,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     from vraagbaak.settings import Settings
 
     settings = Settings.load()
-    workers = int(os.environ.get("WEB_CONCURRENCY", "1"))  # the default of service/gunicorn_conf.py
+    workers = int(os.environ.get("WEB_CONCURRENCY", "1"))  # the default of vraagbaak.service.gunicorn_conf
     worker_threads = max(1, CORES // workers)
     tmp = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-"))
     index_dir = tmp / "index"
@@ -407,11 +423,10 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         searcher.search(q, k=5)
         inproc.append(time.perf_counter() - t0)
-    floor50, floor95 = pct(floor, 50), pct(floor, 95)
-    print(f"  floor p50 {ms(floor50)} ms p95 {ms(floor95)} ms; in-process p50 {ms(pct(inproc, 50))} ms")
+    print(f"  floor p50 {ms(pct(floor, 50))} ms p95 {ms(pct(floor, 95))} ms; in-process p50 {ms(pct(inproc, 50))} ms")
     del searcher, embedder
 
-    print("[3/4] production server: gunicorn -c service/gunicorn_conf.py service.wsgi:app", flush=True)
+    print(f"[3/4] production server: gunicorn {' '.join(GUNICORN_ARGS)}", flush=True)
     server = Server(index_dir)
     procs = [server.proc.pid, *server.workers]
     rss = {pid: rss_mb(pid) for pid in procs}
@@ -419,8 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         load(server.port, qs, concurrency=2, max_requests=20, max_seconds=10, desc="warm-up")
         single = load(server.port, qs, concurrency=1, max_requests=len(qs), max_seconds=120, desc="HTTP, 1 client")
-        http50, http95 = pct(single.latencies, 50), pct(single.latencies, 95)
-        print(f"  HTTP p50 {ms(http50)} ms p95 {ms(http95)} ms, errors {single.errors}")
+        print(
+            f"  HTTP p50 {ms(pct(single.latencies, 50))} ms p95 {ms(pct(single.latencies, 95))} ms, "
+            f"errors {single.errors}"
+        )
         levels = []
         for c in (int(x) for x in args.levels.split(",")):
             r = load(server.port, qs, concurrency=c, max_requests=args.max_requests, max_seconds=args.max_seconds)
@@ -438,126 +455,226 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     scale = scale_curve(sizes, dim=manifest.dim, n_queries=200, hnsw_max=args.hnsw_max)
 
-    # One embedding keeps worker_threads cores busy for floor50 seconds.
-    floor_rps = CORES / (worker_threads * floor50)
-    total = time.perf_counter() - started
-    report = render(
-        sparse_pass=sparse_pass,
-        loadavg=(load_before, os.getloadavg()),
+    result = BenchResult(
         manifest=manifest,
+        workers=workers,
+        worker_threads=worker_threads,
+        sparse_pass=sparse_pass,
+        questions=len(qs),
         build_s=build_s,
-        floor=(floor50, floor95),
+        floor=floor,
         inproc=inproc,
-        http=(http50, http95),
         single=single,
         levels=levels,
-        floor_rps=floor_rps,
-        server=server,
+        first_ready=server.first_ready,
+        all_ready=server.all_ready,
         rss=rss,
         stop_s=stop_s,
         scale=scale,
-        worker_threads=worker_threads,
-        workers=workers,
-        total=total,
-        n_q=len(qs),
+        load_before=load_before[0],
+        load_after=os.getloadavg()[0],
+        total_s=time.perf_counter() - started,
     )
+    report = render(result)
     args.out.write_text(report, encoding="utf-8")
     print()
     print(report)
-    print(f"written to {args.out} in {total:.0f} s")
+    print(f"written to {args.out} in {result.total_s:.0f} s")
     return 0
 
 
-def render(**r) -> str:
-    m = r["manifest"]
-    floor50, floor95 = r["floor"]
-    http50, http95 = r["http"]
-    best = max(r["levels"], key=lambda x: x.rps)
-    lines = [
-        "# Vraagbaak benchmarks",
-        "",
-        f"Generated by `make bench` on {platform.node() or 'this machine'}: {CORES} cores, Python "
-        f"{platform.python_version()}, embedder {m.embedder} ({m.model_id}), index `{m.index_type}`, "
-        f"{m.passage_count} passages. Production server: `gunicorn -c service/gunicorn_conf.py service.wsgi:app`, "
-        f"{r['workers']} workers, {r['worker_threads']} embedder thread(s) each. Client and server share the "
-        f"machine. Whole run: {r['total']:.0f} s. Load average (1 min) {r['loadavg'][0][0]:.1f} at the start, "
-        f"{r['loadavg'][1][0]:.1f} at the end: above {CORES} means other work shared the cores and the "
-        "figures are pessimistic. Figures, not assertions: they vary from run to run.",
-        "",
-        "## Floor ratio",
-        "",
-        f"The floor is the bare encoding of a question with the configured model "
-        f"({'dense embedding + sparse head, two encoder passes' if r['sparse_pass'] else 'dense embedding'}), "
-        f"on one worker's {r['worker_threads']} thread(s); {r['n_q']} gold questions, one client.",
-        "",
-        "| measure | p50 ms | p95 ms | × floor p50 |",
-        "|---|---:|---:|---:|",
-        f"| floor: embed the question | {ms(floor50)} | {ms(floor95)} | 1.00 |",
-        f"| in-process search (embed + FAISS + BM25 + fusion + highlight) | {ms(pct(r['inproc'], 50))} | "
-        f"{ms(pct(r['inproc'], 95))} | {pct(r['inproc'], 50) / floor50:.2f} |",
-        f"| HTTP end to end, 1 client, keep-alive | {ms(http50)} | {ms(http95)} | {http50 / floor50:.2f} |",
-        "",
-        f"Target HTTP p50 ≤ 1.5 × floor: **{http50 / floor50:.2f} ×, "
-        f"{'met' if http50 <= 1.5 * floor50 else 'NOT met'}**.",
-        "",
-        "## Throughput",
-        "",
-        f"Closed-loop clients on 127.0.0.1 asking the gold questions in turn, each level bounded by "
-        f"requests and seconds. One embedding keeps {r['worker_threads']} core(s) busy for {ms(floor50)} ms, so the "
-        f"floor allows {CORES} cores / ({r['worker_threads']} × {ms(floor50)} ms) = {r['floor_rps']:.1f} req/s.",
-        "",
-        "| clients | requests | errors | req/s | of floor-allowed | p50 ms | p99 ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for x in r["levels"]:
-        lines.append(
-            f"| {x.concurrency} | {x.requests} | {x.errors} | {x.rps:.1f} | {x.rps / r['floor_rps']:.0%} | "
-            f"{ms(pct(x.latencies, 50))} | {ms(pct(x.latencies, 99))} |"
+def worker_ab(rounds: int, levels: list[int], seconds: float) -> int:
+    """GET /api/search req/s and p50 of plain gthread against vraagbaak.service.worker.BufferingWorker.
+
+    Both servers run side by side on the configured index (``make index``); each round measures
+    every level on both, in alternating order, so a busy neighbour on a shared machine slows both
+    alike. Printed per round, then the medians and the median of the per-round ratios.
+    """
+    from vraagbaak.settings import Settings
+
+    index_dir = Settings.load().index_dir
+    qs = questions()
+    arrangements = {"gthread": ("-k", "gthread"), "BufferingWorker": ()}
+    servers = {name: Server(index_dir, args=a) for name, a in arrangements.items()}
+    rows: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    try:
+        for server in servers.values():
+            load(server.port, qs, concurrency=2, max_requests=40, max_seconds=10, desc="warm-up")
+        for i in range(rounds):
+            order = list(servers) if i % 2 == 0 else list(reversed(servers))
+            for c in levels:
+                for name in order:
+                    r = load(servers[name].port, qs, concurrency=c, max_requests=100_000, max_seconds=seconds)
+                    rows.setdefault((name, c), []).append((r.rps, pct(r.latencies, 50)))
+                    print(
+                        f"round {i + 1} {name:>15} {c:>2} clients: {r.rps:6.1f} req/s p50 {ms(pct(r.latencies, 50))} ms"
+                        f" errors {r.errors}",
+                        flush=True,
+                    )
+    finally:
+        for server in servers.values():
+            server.stop()
+    print(f"\nmedians over {rounds} rounds of {seconds:g} s (load average now {os.getloadavg()[0]:.2f})")
+    for c in levels:
+        old, new = rows[("gthread", c)], rows[("BufferingWorker", c)]
+        ratios = [n[0] / o[0] for o, n in zip(old, new, strict=True) if o[0]]
+        summary = " | ".join(
+            f"{name} {np.median([x[0] for x in got]):.1f} req/s p50 {ms(np.median([x[1] for x in got]))} ms"
+            for name, got in (("gthread", old), ("BufferingWorker", new))
         )
-    errors = sum(x.errors for x in r["levels"]) + r["single"].errors
-    lines += [
-        "",
-        f"Target ≥ 70 % of the floor-allowed throughput with 0 errors: best {best.rps:.1f} req/s = "
-        f"**{best.rps / r['floor_rps']:.0%}** at {best.concurrency} clients, {errors} errors: "
-        f"**{'met' if best.rps >= 0.7 * r['floor_rps'] and errors == 0 else 'NOT met'}**.",
-        "",
-        "## Cold start and footprint",
-        "",
-        "| measure | value |",
-        "|---|---:|",
-        f"| index build of the corpus ({m.passage_count} passages, {m.sentence_count} sentences, all cores) | "
-        f"{r['build_s']:.1f} s |",
-        f"| process start to first `/readyz` 200 | {r['server'].first_ready:.2f} s |",
-        f"| process start to every worker loaded | {r['server'].all_ready:.2f} s |",
+        per_round = ", ".join(f"{x:.2f}" for x in ratios)
+        print(f"{c:>2} clients: {summary} | req/s ratio {np.median(ratios):.3f} (per round {per_round})")
+    return 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class BenchResult:
+    """Everything one ``make bench`` run measured; :func:`render` turns it into eval/bench.md."""
+
+    manifest: Manifest
+    workers: int
+    worker_threads: int
+    #: Whether the configured search runs the sparse head too (a second encoder pass per question).
+    sparse_pass: bool
+    questions: int
+    build_s: float
+    #: Seconds per question: the bare encoding (the floor), and in-process search.
+    floor: list[float]
+    inproc: list[float]
+    #: One HTTP client asking every question once, then each concurrency level.
+    single: LoadResult
+    levels: list[LoadResult]
+    first_ready: float
+    all_ready: float
+    #: RSS in MB per process id, the master first.
+    rss: dict[int, float]
+    stop_s: float
+    scale: list[ScaleRow]
+    load_before: float
+    load_after: float
+    total_s: float
+
+    @property
+    def floor_p50(self) -> float:
+        return pct(self.floor, 50)
+
+    @property
+    def floor_rps(self) -> float:
+        """What the floor allows: one embedding keeps worker_threads cores busy for floor_p50 seconds."""
+        return CORES / (self.worker_threads * self.floor_p50)
+
+    @property
+    def errors(self) -> int:
+        return self.single.errors + sum(x.errors for x in self.levels)
+
+
+def render(r: BenchResult) -> str:
+    """eval/bench.md: what was measured, then one table per question the benchmark answers."""
+    m, floor50 = r.manifest, r.floor_p50
+    http50, http95 = pct(r.single.latencies, 50), pct(r.single.latencies, 95)
+    inproc50 = pct(r.inproc, 50)
+    best = max(r.levels, key=lambda x: x.rps)
+    met = best.rps >= 0.7 * r.floor_rps and r.errors == 0
+    encoding = "dense embedding + sparse head, two encoder passes" if r.sparse_pass else "dense embedding"
+    footprint = [
+        [
+            f"index build of the corpus ({m.passage_count} passages, {m.sentence_count} sentences, all cores)",
+            f"{r.build_s:.1f} s",
+        ],
+        ["process start to first `/readyz` 200", f"{r.first_ready:.2f} s"],
+        ["process start to every worker loaded", f"{r.all_ready:.2f} s"],
+        *(
+            [f"RSS {'master' if i == 0 else f'worker {i}'} (pid {pid})", f"{size:.0f} MB"]
+            for i, (pid, size) in enumerate(r.rss.items())
+        ),
+        ["SIGTERM to exit (idle)", f"{r.stop_s:.2f} s"],
     ]
-    for i, (pid, size) in enumerate(r["rss"].items()):
-        lines.append(f"| RSS {'master' if i == 0 else f'worker {i}'} (pid {pid}) | {size:.0f} MB |")
-    lines += [
-        f"| SIGTERM to exit (idle) | {r['stop_s']:.2f} s |",
-        "",
-        "## Scale curve",
-        "",
-        "Synthetic 384-d vectors (clusters in a 24-d subspace plus noise, normalised), 200 synthetic "
-        "questions, k = 10, one query at a time on one thread; builds on all cores. Memory is the serialised "
-        "index. Recall@10 is against exact (flat) search on the same vectors.",
-        "",
-        "| passages | index | build s | p50 ms | p95 ms | memory MB | recall@10 |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+    scale = [
+        [f"{x.n:,}", x.index, "—", "—", "—", "—", f"skipped: {x.skipped}"]
+        if x.skipped
+        else [f"{x.n:,}", x.index, f"{x.build_s:.1f}", ms(x.p50), ms(x.p95), f"{x.mem_mb:.0f}", f"{x.recall:.3f}"]
+        for x in r.scale
     ]
-    for row in r["scale"]:
-        if "skipped" in row:
-            lines.append(f"| {row['n']:,} | {row['index']} | — | — | — | — | skipped: {row['skipped']} |")
-        else:
-            lines.append(
-                f"| {row['n']:,} | {row['index']} | {row['build_s']:.1f} | {ms(row['p50'])} | {ms(row['p95'])} | "
-                f"{row['mem_mb']:.0f} | {row['recall']:.3f} |"
-            )
-    lines += [
-        "",
-        f"For comparison: the floor (question embedding) is {ms(floor50)} ms p50.",
-        "",
-    ]
-    return "\n".join(lines)
+    return "\n".join(
+        [
+            "# Vraagbaak benchmarks",
+            "",
+            f"Generated by `make bench` on {platform.node() or 'this machine'}: {CORES} cores, Python "
+            f"{platform.python_version()}, embedder {m.embedder} ({m.model_id}), index `{m.index_type}`, "
+            f"{m.passage_count} passages. Production server: `gunicorn {' '.join(GUNICORN_ARGS)}`, "
+            f"{r.workers} workers, {r.worker_threads} embedder thread(s) each. Client and server share the "
+            f"machine. Whole run: {r.total_s:.0f} s. Load average (1 min) {r.load_before:.1f} at the start, "
+            f"{r.load_after:.1f} at the end: above {CORES} means other work shared the cores and the "
+            "figures are pessimistic. Figures, not assertions: they vary from run to run.",
+            "",
+            "## Floor ratio",
+            "",
+            f"The floor is the bare encoding of a question with the configured model ({encoding}), "
+            f"on one worker's {r.worker_threads} thread(s); {r.questions} gold questions, one client.",
+            "",
+            table(
+                ["measure", "p50 ms", "p95 ms", "× floor p50"],
+                [
+                    ["floor: embed the question", ms(floor50), ms(pct(r.floor, 95)), "1.00"],
+                    [
+                        "in-process search (embed + FAISS + BM25 + fusion + highlight)",
+                        ms(inproc50),
+                        ms(pct(r.inproc, 95)),
+                        f"{inproc50 / floor50:.2f}",
+                    ],
+                    ["HTTP end to end, 1 client, keep-alive", ms(http50), ms(http95), f"{http50 / floor50:.2f}"],
+                ],
+                align="lrrr",
+            ),
+            "",
+            f"Target HTTP p50 ≤ 1.5 × floor: **{http50 / floor50:.2f} ×, "
+            f"{'met' if http50 <= 1.5 * floor50 else 'NOT met'}**.",
+            "",
+            "## Throughput",
+            "",
+            f"Closed-loop clients on 127.0.0.1 asking the gold questions in turn, each level bounded by "
+            f"requests and seconds. One embedding keeps {r.worker_threads} core(s) busy for {ms(floor50)} ms, so "
+            f"the floor allows {CORES} cores / ({r.worker_threads} × {ms(floor50)} ms) = {r.floor_rps:.1f} req/s.",
+            "",
+            table(
+                ["clients", "requests", "errors", "req/s", "of floor-allowed", "p50 ms", "p99 ms"],
+                [
+                    [
+                        str(x.concurrency),
+                        str(x.requests),
+                        str(x.errors),
+                        f"{x.rps:.1f}",
+                        f"{x.rps / r.floor_rps:.0%}",
+                        ms(pct(x.latencies, 50)),
+                        ms(pct(x.latencies, 99)),
+                    ]
+                    for x in r.levels
+                ],
+                align="rrrrrrr",
+            ),
+            "",
+            f"Target ≥ 70 % of the floor-allowed throughput with 0 errors: best {best.rps:.1f} req/s = "
+            f"**{best.rps / r.floor_rps:.0%}** at {best.concurrency} clients, {r.errors} errors: "
+            f"**{'met' if met else 'NOT met'}**.",
+            "",
+            "## Cold start and footprint",
+            "",
+            table(["measure", "value"], footprint, align="lr"),
+            "",
+            "## Scale curve",
+            "",
+            "Synthetic 384-d vectors (clusters in a 24-d subspace plus noise, normalised), 200 synthetic "
+            "questions, k = 10, one query at a time on one thread; builds on all cores. Memory is the serialised "
+            "index. Recall@10 is against exact (flat) search on the same vectors.",
+            "",
+            table(
+                ["passages", "index", "build s", "p50 ms", "p95 ms", "memory MB", "recall@10"], scale, align="rlrrrrr"
+            ),
+            "",
+            f"For comparison: the floor (question embedding) is {ms(floor50)} ms p50.",
+            "",
+        ]
+    )
 
 
 if __name__ == "__main__":

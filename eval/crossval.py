@@ -1,6 +1,6 @@
 """Estimate how the tuned settings do on questions they were not tuned on.
 
-Every weight and threshold in vraagbaak.toml was chosen on eval/gold.jsonl, so
+Every weight and threshold in RetrievalConfig was chosen on eval/gold.jsonl, so
 the configured mode's figures are training figures. Cross-validation repeats
 that choice k times, each time on k-1 folds of the questions, and scores the
 chosen settings on the fold left out. Pooled, the left-out scores estimate what
@@ -21,7 +21,7 @@ from eval.harness import GoldQuestion, Outcome, run_mode, summarise, would_absta
 from vraagbaak.index.embedders import Embedder
 from vraagbaak.index.search import Searcher
 
-#: Ranking settings re-chosen on every training split (the rest of vraagbaak.toml stays fixed).
+#: Ranking settings re-chosen on every training split (the other RetrievalConfig defaults stay fixed).
 GRID: dict[str, list[float]] = {
     "alpha": [0.5, 0.6, 0.7, 0.8],
     "sparse_weight": [0.0, 0.1, 0.2],
@@ -31,7 +31,7 @@ GRID: dict[str, list[float]] = {
 MIN_SIMILARITY = [round(float(x), 2) for x in np.arange(0.76, 0.865, 0.01)]
 MIN_SPARSE_OVERLAP = [0.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0]
 ENGLISH_OFFSET = [0.0, 0.02, 0.03, 0.04]
-#: The issue's bound on answerable questions flagged; thresholds are chosen to keep it on the training split.
+#: The bound on answerable questions flagged (at most 5 %); thresholds are chosen to keep it on the training split.
 MAX_FALSE_ABSTAIN = 0.05
 
 

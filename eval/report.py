@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import numpy as np
 
 from eval.crossval import GRID, MAX_FALSE_ABSTAIN, CrossValidation
 from eval.harness import ModeReport, Outcome, abstention_curve
+from eval.markdown import figure, table
 
 HEADLINE = [
     ("recall@1", "R@1"),
@@ -29,22 +29,12 @@ HEADLINE = [
 TARGETS = {"recall@1": 0.85, "recall@5": 0.97, "mrr@10": 0.90, "section_acc": 0.97, "page_acc": 0.95}
 
 
-def _fmt(v: float) -> str:
-    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}" if v < 10 else f"{v:.1f}"
-
-
 def _headline(reports: list[ModeReport]) -> str:
     """Every headline figure, a row per mode."""
-    return _table(
+    return table(
         ["mode"] + [h for _, h in HEADLINE],
-        [[r.mode] + [_fmt(r.metrics["all"][k]) for k, _ in HEADLINE] for r in reports],
+        [[r.mode] + [figure(r.metrics["all"][k]) for k, _ in HEADLINE] for r in reports],
     )
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
 
 
 def write_report(
@@ -82,7 +72,7 @@ def write_report(
         "",
         _headline(reports),
         "",
-        "Targets (issue 4): "
+        "Targets: "
         + ", ".join(f"{k} ≥ {v}" for k, v in TARGETS.items())
         + "; abstention: ≥ 0.60 of unanswerable flagged with ≤ 0.05 of answerable flagged.",
         "",
@@ -93,18 +83,16 @@ def write_report(
     ]
     types = [t for t in default.metrics if t != "all"]
     for key, label in [("recall@1", "Recall@1"), ("recall@5", "Recall@5"), ("mrr@10", "MRR@10")]:
-        rows = [[t, str(int(default.metrics[t]["n"]))] + [_fmt(r.metrics[t][key]) for r in reports] for t in types]
-        parts += [f"**{label}**", "", _table(["type", "n"] + [r.mode for r in reports], rows), ""]
+        rows = [[t, str(int(default.metrics[t]["n"]))] + [figure(r.metrics[t][key]) for r in reports] for t in types]
+        parts += [f"**{label}**", "", table(["type", "n"] + [r.mode for r in reports], rows), ""]
     rows = []
     for t in types:
         m = default.metrics[t]
-        rows.append(
-            [t, _fmt(m["section_acc"]), _fmt(m["page_acc"]), _fmt(m["false_abstain_rate"]), _fmt(m["abstain_recall"])]
-        )
+        rows.append([t, *(figure(m[k]) for k in ("section_acc", "page_acc", "false_abstain_rate", "abstain_recall"))])
     parts += [
         f"**Citations and abstention per type ({default_mode})**",
         "",
-        _table(["type", "section", "page", "false abstain", "abstain recall"], rows),
+        table(["type", "section", "page", "false abstain", "abstain recall"], rows),
         "",
         "## Answerability trade-off",
         "",
@@ -133,7 +121,7 @@ def write_report(
             "",
             "Each row rebuilt the index with that split and ran the configured mode.",
             "",
-            _table(["budget", "overlap", "heading", "passages", "R@1", "R@5", "MRR@10"], shape_rows),
+            table(["budget", "overlap", "heading", "passages", "R@1", "R@5", "MRR@10"], shape_rows),
             "",
         ]
     if cv:
@@ -153,18 +141,18 @@ def _cross_validation(cv: CrossValidation, default: ModeReport) -> list[str]:
     rows = [
         [
             f"{default.mode}, as configured (training figures)",
-            *(_fmt(default.metrics["all"][k]) for k, _ in CV_COLUMNS),
+            *(figure(default.metrics["all"][k]) for k, _ in CV_COLUMNS),
         ],
-        [f"{cv.k}-fold cross-validated (held-out estimate)", *(_fmt(cv.metrics["all"][k]) for k, _ in CV_COLUMNS)],
+        [f"{cv.k}-fold cross-validated (held-out estimate)", *(figure(cv.metrics["all"][k]) for k, _ in CV_COLUMNS)],
     ]
     types = [t for t in cv.metrics if t not in ("all", "unanswerable")]
     type_rows = [
         [
             t,
-            _fmt(default.metrics[t]["recall@1"]),
-            _fmt(cv.metrics[t]["recall@1"]),
-            _fmt(default.metrics[t]["mrr@10"]),
-            _fmt(cv.metrics[t]["mrr@10"]),
+            figure(default.metrics[t]["recall@1"]),
+            figure(cv.metrics[t]["recall@1"]),
+            figure(default.metrics[t]["mrr@10"]),
+            figure(cv.metrics[t]["mrr@10"]),
         ]
         for t in types
     ]
@@ -180,13 +168,13 @@ def _cross_validation(cv: CrossValidation, default: ModeReport) -> list[str]:
         "of answerable ones flagged there; the fold is then scored with those settings. Passage shape, BM25 "
         "saturation and the answer-type rules stay as configured, so the estimate is still somewhat optimistic.",
         "",
-        _table(["settings"] + [h for _, h in CV_COLUMNS], rows),
+        table(["settings"] + [h for _, h in CV_COLUMNS], rows),
         "",
-        _table(["type", "R@1 configured", "R@1 held out", "MRR@10 configured", "MRR@10 held out"], type_rows),
+        table(["type", "R@1 configured", "R@1 held out", "MRR@10 configured", "MRR@10 held out"], type_rows),
         "",
         "Settings each fold chose:",
         "",
-        _table(["fold", *keys], chosen),
+        table(["fold", *keys], chosen),
         "",
     ]
 
@@ -194,7 +182,7 @@ def _cross_validation(cv: CrossValidation, default: ModeReport) -> list[str]:
 def _fresh(reports: list[ModeReport], default_mode: str) -> list[str]:
     default = next(r for r in reports if r.mode == default_mode)
     types = [t for t in default.metrics if t != "all"]
-    rows = [[t, str(int(default.metrics[t]["n"]))] + [_fmt(r.metrics[t]["recall@1"]) for r in reports] for t in types]
+    rows = [[t, str(int(default.metrics[t]["n"]))] + [figure(r.metrics[t]["recall@1"]) for r in reports] for t in types]
     return [
         "## Fresh questions",
         "",
@@ -207,7 +195,7 @@ def _fresh(reports: list[ModeReport], default_mode: str) -> list[str]:
         "",
         "**Recall@1 per type**",
         "",
-        _table(["type", "n"] + [r.mode for r in reports], rows),
+        table(["type", "n"] + [r.mode for r in reports], rows),
         "",
         f"**Failures ({default_mode})**",
         "",
@@ -246,9 +234,9 @@ def _abstention_table(outcomes: list[Outcome], min_sparse: float, chosen: float,
     ]
     rows = []
     for i, t in enumerate(thresholds):
-        rows.append([f"{t:.2f}"] + [f"{_fmt(c[i][1])} / {_fmt(c[i][2])}" for c in curves])
+        rows.append([f"{t:.2f}"] + [f"{figure(c[i][1])} / {figure(c[i][2])}" for c in curves])
     header = ["min_similarity"] + [f"{label}: unans. / ans. flagged" for label, _, _ in SIGNALS]
-    return _table(header, rows)
+    return table(header, rows)
 
 
 def _failures(outcomes: list[Outcome]) -> str:
@@ -267,7 +255,7 @@ def _failures(outcomes: list[Outcome]) -> str:
         rows.append([q.id, q.type, q.question.replace("|", "/"), why, o.top_section or "–", f"{o.top_similarity:.3f}"])
     if not rows:
         return "None."
-    return _table(["id", "type", "question", "outcome", "top section", "top sim"], rows)
+    return table(["id", "type", "question", "outcome", "top section", "top sim"], rows)
 
 
 def _chart_modes(reports: list[ModeReport], path: Path) -> None:
