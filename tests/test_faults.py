@@ -142,16 +142,12 @@ BROKEN = {
 }
 
 
-@pytest.mark.parametrize("case", list(BROKEN))
-def test_gunicorn_master_exits_non_zero_on_a_broken_index(index_dir, tmp_path, case):
-    breaker, reason = BROKEN[case]
-    broken = copy_index(index_dir, tmp_path / "index")
-    breaker(broken)
-    port = free_port()
+def assert_master_stops_with_one_line(env: dict[str, str], reason: str) -> None:
+    """gunicorn's master refuses to start: exit 1, one ``vraagbaak:`` line naming ``reason``, no worker."""
     proc = subprocess.Popen(
         [str(GUNICORN), *GUNICORN_ARGS],
         cwd=ROOT,
-        env=server_env(broken, port, tmp_path),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -165,6 +161,30 @@ def test_gunicorn_master_exits_non_zero_on_a_broken_index(index_dir, tmp_path, c
     lines = [line for line in err.decode().splitlines() if line.startswith("vraagbaak: ")]
     assert len(lines) == 1 and reason in lines[0], err.decode()[-2000:]
     assert "Booting worker" not in err.decode() and "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_gunicorn_master_exits_non_zero_on_a_broken_index(index_dir, tmp_path, case):
+    breaker, reason = BROKEN[case]
+    broken = copy_index(index_dir, tmp_path / "index")
+    breaker(broken)
+    assert_master_stops_with_one_line(server_env(broken, free_port(), tmp_path), reason)
+
+
+WRONG_SETTINGS = {
+    "VRAAGBAAK_EMBEDDER": ("foo", "unknown embedder"),
+    "VRAAGBAAK_READ_TIMEOUT": ("soon", "VRAAGBAAK_READ_TIMEOUT"),
+    "GUNICORN_THREADS": ("many", "GUNICORN_THREADS"),  # WEB_CONCURRENCY gunicorn itself reads first
+    "PORT": ("http", "PORT"),
+}
+
+
+@pytest.mark.parametrize("name", list(WRONG_SETTINGS))
+def test_gunicorn_master_exits_non_zero_on_a_wrong_setting(index_dir, tmp_path, name):
+    value, reason = WRONG_SETTINGS[name]
+    env = server_env(index_dir, free_port(), tmp_path)
+    env[name] = value
+    assert_master_stops_with_one_line(env, reason)
 
 
 def test_vraagbaak_serve_exits_non_zero_on_a_broken_index(index_dir, tmp_path):

@@ -1,4 +1,4 @@
-"""Build, write and load the on-disk index: vectors in FAISS, passages, a manifest.
+"""The on-disk index: its files, its manifest, and loading it with every checksum verified.
 
 An index directory holds::
 
@@ -6,7 +6,7 @@ An index directory holds::
     manifest.json    embedder and model id, dimension, counts, corpus checksum,
                      build time, split config, library versions, file checksums
     passages.jsonl   one passage per line, in corpus order
-    vectors.faiss    the passage vectors (exact inner product by default)
+    vectors.faiss    the passage vectors (index/vectors.py: exact inner product by default)
     sentences.npy    one vector per passage sentence, for the highlight
     sparse.npz       the passages' sparse "latent terms" vectors (CSR), when the model has them
 

@@ -65,12 +65,24 @@ from vraagbaak.service.worker import buffering_worker
 from vraagbaak.settings import ServiceSettings, Settings, SettingsError
 
 CORES = os.cpu_count() or 1
+#: Wrong values met while reading this config; on_starting stops the master with the first.
+_ERRORS: list[str] = []
 
-workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+def _whole(name: str, default: int, lo: int) -> int:
+    """gunicorn's own variables, checked like the Settings: a wrong value is one line, not a traceback."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if value.isascii() and value.isdigit() and int(value) >= lo:
+        return int(value)
+    _ERRORS.append(f"{name} must be a whole number of at least {lo}, got {value!r}")
+    return default
+
+
+workers = _whole("WEB_CONCURRENCY", 1, 1)
+threads = _whole("GUNICORN_THREADS", 4, 1)
 preload_app = False
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
+timeout = _whole("GUNICORN_TIMEOUT", 30, 1)
+graceful_timeout = _whole("GUNICORN_GRACEFUL_TIMEOUT", 20, 0)
 keepalive = 5
 # Request line up to 8 KB: longer URLs get a JSON 414 (see _json_write_error);
 # the app itself refuses q over 1,000 characters with a JSON 400.
@@ -93,13 +105,13 @@ if _OWN_PROM_DIR:
 
 #: The settings every worker serves with (wsgi.create() reads them), or why there are none.
 SETTINGS: Settings | None = None
-SETTINGS_ERROR: str | None = None
+SETTINGS_ERROR: str | None = _ERRORS[0] if _ERRORS else None
 try:
     # Production default: 300 requests a minute per client address and worker (service/limits.py); "off" disables.
     _loaded = Settings.load(rate_limit_default="300/minute")
     SETTINGS = _loaded.with_changes(num_threads=_loaded.num_threads or max(1, CORES // max(1, workers)))
 except SettingsError as e:
-    SETTINGS_ERROR = str(e)
+    SETTINGS_ERROR = SETTINGS_ERROR or str(e)
 
 _service = SETTINGS.service if SETTINGS else ServiceSettings()  # without settings, on_starting stops the master
 bind = f"{_service.host}:{_service.port}"
