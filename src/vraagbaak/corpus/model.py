@@ -64,10 +64,11 @@ class Document:
     """One document of the corpus with the metadata its letterhead carried."""
 
     id: str
-    kind: str  # "brief" | "bijlage" | "nota"
+    kind: str  # "brief" | "bijlage" | "nota" where the reader knows it, else what the document is
     title: str
-    date: date
-    reference: str
+    #: None where the document does not say (a reader never guesses a date).
+    date: date | None
+    reference: str | None
     source: str
     first_page: int
     last_page: int
@@ -83,7 +84,7 @@ class Document:
             "id": self.id,
             "kind": self.kind,
             "title": self.title,
-            "date": self.date.isoformat(),
+            "date": self.date.isoformat() if self.date else None,
             "reference": self.reference,
         }
 

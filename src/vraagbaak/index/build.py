@@ -21,7 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from vraagbaak.corpus import Document, read_file
+from vraagbaak.corpus import Document, read_path
 from vraagbaak.index.embedders import Embedder, sparse_encoder
 from vraagbaak.index.model import SplitConfig, strip_marks
 from vraagbaak.index.passages import Splitter
@@ -43,7 +43,7 @@ def build_index(
     """Read, split, embed and store the corpus, then swap the result into ``index_dir``."""
     started = time.perf_counter()
     corpus_path, index_dir = Path(corpus_path), Path(index_dir)
-    corpus = read_file(corpus_path)
+    corpus = read_path(corpus_path)
     split = split or SplitConfig()
     passages = Splitter(split).split(corpus)
     vectors = embedder.embed_passages([p.search_text for p in passages], progress=progress, desc="passages")

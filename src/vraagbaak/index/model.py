@@ -16,8 +16,9 @@ class DocumentRef:
     id: str
     kind: str
     title: str
-    date: str
-    reference: str
+    #: ISO date; None when the document does not say.
+    date: str | None
+    reference: str | None
 
 
 @dataclass(frozen=True)

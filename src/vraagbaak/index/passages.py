@@ -25,9 +25,10 @@ KIND_LABELS = {"brief": "", "bijlage": "Bijlage", "nota": "Nota"}
 
 def citation(doc: Document, section: str, page: int, page_end: int) -> str:
     pages = f"p. {page}" if page == page_end else f"p. {page}–{page_end}"
-    label = KIND_LABELS.get(doc.kind, doc.kind.capitalize())
+    label = KIND_LABELS.get(doc.kind, "")  # other kinds: the title says enough
     title = f"{label}: {doc.title}" if label else doc.title
-    return f"{title} ({format_date(doc.date)}), {section}, {pages}"
+    dated = f"{title} ({format_date(doc.date)})" if doc.date else title
+    return f"{dated}, {section}, {pages}"
 
 
 def context_prefix(doc: Document, section: Section) -> str:
@@ -35,7 +36,7 @@ def context_prefix(doc: Document, section: Section) -> str:
 
     The memo shares its title with the letter, so its kind is named too.
     """
-    label = KIND_LABELS.get(doc.kind, doc.kind.capitalize())
+    label = KIND_LABELS.get(doc.kind, "")  # other kinds: the title says enough
     context = [f"{label}: {doc.title}" if label else doc.title]
     return " > ".join([*context, *section.path]) + "\n"
 
@@ -88,7 +89,7 @@ class Splitter:
         body = strip_marks(text)
         prefix = context_prefix(doc, section) if self.config.heading_context else ""
         search_text = prefix + body
-        ref = DocumentRef(doc.id, doc.kind, doc.title, doc.date.isoformat(), doc.reference)
+        ref = DocumentRef(doc.id, doc.kind, doc.title, doc.date.isoformat() if doc.date else None, doc.reference)
         digest = hashlib.sha1(f"{doc.id}|{'/'.join(section.path)}|{text}".encode()).hexdigest()[:12]
         return Passage(
             id=f"{doc.id}:{digest}",

@@ -1,0 +1,82 @@
+"""One reader per file format, behind one interface, found by the file's suffix.
+
+A reader turns one source file into a :class:`~vraagbaak.corpus.model.Corpus` (the documents it
+holds). Adding a format is one new module that defines a reader and registers it here; the index
+build and the CLI only ever call :func:`read_path`. For example, ``read_path("brief.txt")`` reads the
+extracted letter, and ``read_path("brief.docx")`` raises ``UnreadableDocumentError("brief.docx: unsupported
+file type '.docx'; supported: .txt")``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from vraagbaak.corpus.model import Corpus
+
+
+class UnreadableDocumentError(ValueError):
+    """A source file no reader can take; the message is one line that names the file and says why."""
+
+
+class Reader(Protocol):
+    """Reads one file of its formats into the structured model."""
+
+    #: A short name for messages and the manifest, e.g. "pdf".
+    name: str
+    #: Lower-case file suffixes it takes, e.g. (".pdf",).
+    suffixes: tuple[str, ...]
+
+    def read(self, path: Path) -> Corpus:
+        """The documents in ``path``; raise :class:`UnreadableDocumentError` with the reason otherwise."""
+        ...
+
+
+_READERS: dict[str, Reader] = {}
+
+
+def register(reader: Reader) -> Reader:
+    """Make ``reader`` the one for its suffixes."""
+    for suffix in reader.suffixes:
+        _READERS[suffix.lower()] = reader
+    return reader
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(_READERS))
+
+
+def reader_for(path: Path) -> Reader:
+    suffix = path.suffix.lower()
+    if suffix not in _READERS:
+        supported = ", ".join(supported_suffixes())
+        raise UnreadableDocumentError(
+            f"{path.name}: unsupported file type {suffix or '(none)'!r}; supported: {supported}"
+        )
+    return _READERS[suffix]
+
+
+def read_path(path: str | Path) -> Corpus:
+    """Read one source file with the reader for its type."""
+    path = Path(path)
+    return reader_for(path).read(path)
+
+
+class ExtractedLetterReader:
+    """Text extracted from a ministry letter's PDF, as the shipped corpus is (corpus/reader.py)."""
+
+    name = "extracted-letter"
+    suffixes = (".txt",)
+
+    def read(self, path: Path) -> Corpus:
+        from vraagbaak.corpus.reader import read_file
+
+        try:
+            return read_file(path)
+        except UnicodeDecodeError:
+            raise UnreadableDocumentError(f"{path.name}: not UTF-8 text") from None
+        except ValueError as e:
+            raise UnreadableDocumentError(f"{path.name}: {e}") from None
+
+
+register(ExtractedLetterReader())
