@@ -189,7 +189,7 @@ def _fresh(reports: list[ModeReport], default_mode: str) -> list[str]:
         f"`eval/fresh.jsonl`: {int(default.metrics['all']['n'])} questions of the same kinds, written after the "
         "ranking settings were chosen, by an author who had not seen `gold.jsonl`, the report or the retrieval code. "
         "No weight or threshold is fitted to them. The ranking figures are untouched by them; the abstention rules "
-        "were revised once after a first look (README, *Answer quality*), so the abstention figures are not.",
+        "were revised once after a first look (docs/quality.md), so the abstention figures are not.",
         "",
         _headline(reports),
         "",
