@@ -12,6 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PATH=/opt/venv/bin:$PATH \
     VRAAGBAAK_INDEX_DIR=/app/.vraagbaak/index \
+    VRAAGBAAK_CORPUS_DIR=/app/corpus \
     HOST=0.0.0.0 \
     PORT=8000 \
     GUNICORN_GRACEFUL_TIMEOUT=8
@@ -38,11 +39,12 @@ COPY src/ src/
 RUN pip install --no-deps --no-build-isolation . && rm -rf build src/*.egg-info
 
 # The index is part of the image: a container serves what was built and tested, and starts fast.
-# Owned by root and read-only to the service user. To serve your own corpus instead, mount it and
-# rebuild at start, or build an image FROM this one with VRAAGBAAK_CORPUS set (docs/operations.md).
+# Owned by root and read-only to the service user. The build seeds /app/corpus with the shipped
+# letter; to serve your own documents, build an index from a mounted corpus directory first
+# (docs/operations.md, "Your own documents in the container").
 RUN vraagbaak build --if-stale
 # Builds are written with mkdtemp (mode 0700): open them to the service user, read-only.
-RUN chmod -R a+rX,go-w /app/.vraagbaak
+RUN chmod -R a+rX,go-w /app/.vraagbaak /app/corpus
 
 USER vraagbaak
 EXPOSE 8000

@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
-export VRAAGBAAK_INDEX_DIR ?= .vraagbaak/index
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-PASSAGE_KEYS = {"id", "text", "document", "section", "section_path", "page", "page_end", "footnotes", "citation"}
-DOCUMENT_KEYS = {"id", "kind", "title", "date", "reference"}
+PASSAGE_KEYS = {
+    "id", "text", "document", "section", "section_path", "page", "page_end", "footnotes", "citation", "source_url",
+}  # fmt: skip
+DOCUMENT_KEYS = {"id", "kind", "title", "date", "reference", "source"}
 POLICE = "Hoeveel geld gaat er structureel naar de politie?"
 
 
@@ -17,6 +19,8 @@ def assert_passage(p: dict) -> None:
     assert p["citation"].endswith(f"{p['section']}, {pages}")
     for f in p["footnotes"]:
         assert set(f) == {"mark", "text"} and f["mark"] in p["text"]
+    assert p["document"]["source"] == "beleidsbrief-jenv-2026-04-24.txt"
+    assert p["source_url"] is None  # extracted text: there is no PDF to open at the page
 
 
 def test_search_get_answers_the_police_question_first(client):
@@ -79,6 +83,17 @@ def test_documents(client):
         ("nota-7474795", "nota", 15, 15),
     ]
     assert "Gezag en orde op straat" in docs[0]["sections"] and docs[0]["date"] == "2026-04-24"
+    assert {d["source"] for d in docs} == {"beleidsbrief-jenv-2026-04-24.txt"}
+
+
+def test_a_documents_source_file_is_served_as_it_was_indexed(client):
+    from vraagbaak.corpus import DEFAULT_CORPUS
+
+    r = client.get("/api/documents/nota-7474795/file")
+    assert r.status_code == 200 and r.content_type == "text/plain; charset=utf-8"
+    assert r.data == DEFAULT_CORPUS.read_bytes()  # the letter, annex and memo share one source file
+    assert "sandbox" in r.headers["Content-Security-Policy"] and r.headers["ETag"]
+    assert client.get("/api/documents/nope/file").status_code == 400  # unknown_document, as elsewhere
 
 
 def test_health_and_readiness(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 
@@ -62,6 +63,7 @@ def test_manifest_records_what_built_the_index(index_dir, embedder):
         "vectors.faiss",
         "sentences.npy",
         "sparse.npz",
+        "sources/beleidsbrief-jenv-2026-04-24.txt",  # the source, kept as it was read
     }
     assert manifest["sparse_dim"] == embedder.sparse_dim > 0
 
@@ -102,9 +104,7 @@ def test_missing_and_corrupt_indexes_give_one_line_reasons(tmp_path, index_dir):
     with pytest.raises(IndexLoadError, match="does not exist"):
         load_index(tmp_path / "nowhere")
     copy = tmp_path / "copy"
-    copy.mkdir()
-    for f in index_dir.resolve().iterdir():
-        (copy / f.name).write_bytes(f.read_bytes())
+    shutil.copytree(index_dir.resolve(), copy)
     data = (copy / "vectors.faiss").read_bytes()
     (copy / "vectors.faiss").write_bytes(data[: len(data) // 2])
     with pytest.raises(IndexLoadError, match="checksum") as e:

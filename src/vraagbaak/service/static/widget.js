@@ -20,6 +20,7 @@
       noAnswerMore: " Dit zijn de passages die het dichtst in de buurt komen.",
       footnotes: (n) => "Voetnoten (" + n + ")", copy: "Citaat kopiëren", copied: "Gekopieerd",
       copyFailed: "Kopiëren mislukt", more: "Toon hele passage", less: "Toon minder",
+      open: (p) => "Open de PDF op p. " + p,
       hint: "↑↓ kiezen · Enter openen · Esc wissen", date: "nl-NL",
     },
     en: {
@@ -31,6 +32,7 @@
       noAnswerMore: " These are the closest passages.",
       footnotes: (n) => "Footnotes (" + n + ")", copy: "Copy citation", copied: "Copied",
       copyFailed: "Copy failed", more: "Show whole passage", less: "Show less",
+      open: (p) => "Open the PDF at p. " + p,
       hint: "↑↓ choose · Enter open · Esc clear", date: "en-GB",
     },
   };
@@ -67,6 +69,8 @@ mark{background:var(--vb-mark-bg,#ffe27a);color:var(--vb-mark-color,inherit);pad
 button{font:inherit;font-size:1em;color:var(--_accent);background:transparent;border:1px solid currentColor;border-radius:4px;padding:.2em .6em;cursor:pointer;min-height:2em}
 button:hover{background:var(--vb-button-hover,#eef2f8)}
 button:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
+a.source{color:var(--_accent)}
+a.source:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
 ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
 @media (max-width:480px){.vb{padding:.5em}ul>li{padding:.5em}.hint{display:none}}
 .more{font-size:.8125em;color:var(--_accent);text-decoration:underline}
@@ -341,6 +345,19 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
         this._copy(h, copy);
       });
       meta.append(copy);
+      if (h.source_url) {
+        // The source PDF at the cited page: where a reader checks the citation. Only a path on the
+        // endpoint is followed, so a response can never point the link elsewhere.
+        const url = new URL(h.source_url, this.endpoint + "/");
+        if (url.origin === new URL(this.endpoint + "/").origin) {
+          const a = el("a", "source", t.open(h.page));
+          a.href = url.href;
+          a.target = "_blank";
+          a.rel = "noopener";
+          a.addEventListener("click", (e) => e.stopPropagation());
+          meta.append(a);
+        }
+      }
       li.append(path, text, meta);
       if (list) li.append(list);
       li.addEventListener("click", () => {
