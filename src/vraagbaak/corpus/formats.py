@@ -80,3 +80,12 @@ class ExtractedLetterReader:
 
 
 register(ExtractedLetterReader())
+
+
+def _register_pdf() -> None:
+    from vraagbaak.corpus.pdf import PdfReader
+
+    register(PdfReader())
+
+
+_register_pdf()
