@@ -619,7 +619,10 @@ def _same_paragraph(para: _Para, ln: Line, kind: str, right: dict[int, float]) -
     gap = ln.baseline - last.baseline
     if gap <= 0 or gap > 1.6 * last.size or abs(ln.size - last.size) > 1:
         return False
-    short = last.x1 < right[last.column] - 3 * last.size
+    # The last line stopped short: the next line's first word would have fitted after it.
+    char_width = (last.x1 - last.x0) / max(len(last.text), 1)
+    first_word = ln.text.split()[0] if ln.text.split() else ""
+    short = last.x1 + char_width * (len(first_word) + 1) < right[last.column] - char_width
     return not (short and SENTENCE_END.search(text))
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 #: U+FB00–FB06, expanded as NFKC would (ſt and st both become "st").
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 #: What a glyph that lost its Unicode mapping (U+FFFE, U+FFFD) most often stood for.
-GLYPH_CANDIDATES = ("fi", "fl", "ff", "ffi", "ffl", "ft", "ti", "tt", "te", "th", "f", "t")
+GLYPH_CANDIDATES = ("fi", "fl", "ff", "ffi", "ffl", "ft", "st", "ti", "tt", "te", "th", "f", "t")
 #: Letters a lost ligature drops before the letter that survives ("inanciën" lost the f of "fi").
 DROPPED = ("f", "ff", "t")
 #: Whole ligatures lost without a trace ("ocieel" lost the ffi of "officieel").
