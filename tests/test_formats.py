@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from vraagbaak.corpus import DEFAULT_CORPUS, UnreadableDocumentError, read_file, read_path, reader_for
+from vraagbaak.corpus.formats import readers
 
 
 def test_the_shipped_letter_reads_the_same_through_the_registry():
@@ -37,3 +38,37 @@ def test_a_document_without_a_date_is_cited_without_one():
     )  # fmt: skip
     assert citation(doc, "Inleiding", 2, 3) == "Rapport, Inleiding, p. 2–3"
     assert doc.describe()["date"] is None and doc.describe()["reference"] is None
+
+
+# --------------------------------------------------------------------------- the contract every reader keeps
+
+
+def _fixture(reader_name: str, tmp_path: Path) -> Path:
+    """A small file each registered reader must read; a new reader without one fails the contract test."""
+    from pdfs import report_pdf
+
+    return {"extracted-letter": lambda: DEFAULT_CORPUS, "pdf": lambda: report_pdf(tmp_path / "rapport.pdf")}[
+        reader_name
+    ]()
+
+
+@pytest.mark.parametrize("reader", readers(), ids=lambda r: r.name)
+def test_every_reader_keeps_the_model_contract(reader, tmp_path):
+    path = _fixture(reader.name, tmp_path)
+    assert reader_for(path) is reader
+    corpus = read_path(path)
+    assert corpus == read_path(path), "reading is deterministic"
+    assert corpus.documents and corpus.source == path.name and len(corpus.checksum) == 64
+    for doc in corpus.documents:
+        assert doc.id and doc.title and doc.source == path.name
+        assert 1 <= doc.first_page <= doc.last_page <= corpus.page_count
+        assert doc.sections
+        for section in doc.sections:
+            assert section.path and all(section.path) and section.paragraphs
+            for p in section.paragraphs:
+                assert p.text.strip() and p.kind in {"paragraph", "list_item", "row", "signature"}
+                assert doc.first_page <= p.page <= p.page_end <= doc.last_page
+                assert p.breaks == sorted(p.breaks) and all(0 < b < len(p.text) for b in p.breaks)
+                assert not set(p.text) & {"\ufffe", "\ufffd"}
+                for f in p.footnotes:
+                    assert f.mark in p.text and f.text

@@ -42,6 +42,11 @@ def register(reader: Reader) -> Reader:
     return reader
 
 
+def readers() -> list[Reader]:
+    """Every registered reader once, for the contract test and messages."""
+    return list({id(r): r for r in _READERS.values()}.values())
+
+
 def supported_suffixes() -> tuple[str, ...]:
     return tuple(sorted(_READERS))
 
@@ -80,3 +85,12 @@ class ExtractedLetterReader:
 
 
 register(ExtractedLetterReader())
+
+
+def _register_pdf() -> None:
+    from vraagbaak.corpus.pdf import PdfReader
+
+    register(PdfReader())
+
+
+_register_pdf()

@@ -73,6 +73,8 @@ class Document:
     first_page: int
     last_page: int
     sections: list[Section] = field(default_factory=list)
+    #: Page index -> the label a PDF viewer shows for it ("iv", "A-3"), where the PDF defines page labels.
+    page_labels: dict[int, str] = field(default_factory=dict)
 
     @property
     def footnotes(self) -> list[Footnote]:

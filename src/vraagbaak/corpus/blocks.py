@@ -1,0 +1,185 @@
+"""Typed blocks, the format-neutral interface between a reader and the model, and :func:`assemble`.
+
+A reader for a format with layout (PDF, HTML, Markdown) only has to say what it saw, in reading
+order: a document starts, a heading of some level, a paragraph, a list item, a table row, a
+footnote, each with the page it was printed on. :func:`assemble` then does what every format
+needs alike: documents, sections with their heading path (nested by level), "Inleiding" for text
+before the first heading, paragraphs re-joined across page breaks with their break offsets, and
+footnotes attached to the paragraph whose text carries their mark. The extracted-text reader
+(``corpus/reader.py``) keeps its own page reconstruction and does not go through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from vraagbaak.corpus.model import FOOTNOTE_MARK, Corpus, Document, Footnote, Paragraph, Section
+
+INTRO_SECTION = "Inleiding"
+#: Appended to a text block that ends in a word hyphenated at a line end: join without a space.
+JOIN_WITHOUT_SPACE = "\u00ad"
+
+
+@dataclass(frozen=True)
+class DocumentStart:
+    """A new document; every later block belongs to it until the next one."""
+
+    id: str
+    kind: str
+    title: str
+    page: int
+    date: date | None = None
+    reference: str | None = None
+    page_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; ``level`` 1 is the outermost. A heading closes every heading of its level or deeper."""
+
+    text: str
+    level: int
+    page: int
+    page_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph, list item or table row.
+
+    ``continues`` says that this block goes on with the text block before it (cut by a page or a
+    column break); :func:`assemble` joins the two and records a page break if the page changed.
+    """
+
+    text: str
+    page: int
+    kind: str = "paragraph"  # "paragraph" | "list_item" | "row"
+    continues: bool = False
+    page_label: str | None = None
+
+
+@dataclass(frozen=True)
+class FootnoteBlock:
+    """A footnote as printed at the foot of ``page``; ``mark`` is in superscript digits, as in the text."""
+
+    mark: str
+    text: str
+    page: int
+    page_label: str | None = None
+
+
+Block = DocumentStart | Heading | Text | FootnoteBlock
+
+
+@dataclass
+class _Doc:
+    start: DocumentStart
+    last_page: int
+    sections: list[Section] = field(default_factory=list)
+    headings: list[tuple[int, str]] = field(default_factory=list)  # the open heading stack
+    pending: bool = False  # a heading came after the last section was opened
+    footnotes: list[Footnote] = field(default_factory=list)
+    labels: dict[int, str] = field(default_factory=dict)
+
+    def heading(self, block: Heading) -> None:
+        while self.headings and self.headings[-1][0] >= block.level:
+            self.headings.pop()
+        self.headings.append((block.level, block.text))
+        self.pending = True
+
+    def section(self) -> Section:
+        if self.pending or not self.sections:
+            path = [text for _, text in self.headings] or [INTRO_SECTION]
+            self.sections.append(Section(path=path))
+            self.pending = False
+        return self.sections[-1]
+
+
+def assemble(blocks: Iterable[Block], *, source: str, checksum: str, page_count: int) -> Corpus:
+    """Build the model from blocks in reading order.
+
+    Raises ``ValueError`` if text comes before any :class:`DocumentStart`.
+    """
+    docs: list[_Doc] = []
+    open_paragraph: Paragraph | None = None
+    last_page = 0  # the page the open paragraph's text ended on
+    for block in blocks:
+        if isinstance(block, DocumentStart):
+            docs.append(_Doc(block, block.page))
+            open_paragraph = None
+            _label(docs[-1], block)
+            continue
+        if not docs:
+            raise ValueError(f"page {block.page}: text before any document start")
+        doc = docs[-1]
+        doc.last_page = max(doc.last_page, block.page)
+        _label(doc, block)
+        if isinstance(block, Heading):
+            doc.heading(block)
+            open_paragraph = None
+        elif isinstance(block, FootnoteBlock):
+            doc.footnotes.append(Footnote(block.mark, block.text, block.page))
+        elif block.continues and open_paragraph is not None:
+            _join(open_paragraph, block.text, block.page - last_page)
+            last_page = block.page
+        else:
+            if open_paragraph is not None:
+                open_paragraph.text = open_paragraph.text.removesuffix(JOIN_WITHOUT_SPACE)
+            open_paragraph = Paragraph(block.text, block.page, kind=block.kind)
+            doc.section().paragraphs.append(open_paragraph)
+            last_page = block.page
+    documents = [_finish(d, source) for d in docs]
+    return Corpus(documents=documents, source=source, checksum=checksum, page_count=page_count)
+
+
+def _label(doc: _Doc, block: Block) -> None:
+    if block.page_label is not None:
+        doc.labels.setdefault(block.page, block.page_label)
+
+
+def _join(paragraph: Paragraph, text: str, pages_crossed: int) -> None:
+    """Append ``text`` to ``paragraph``; a break offset per page crossed, at the continuation's start."""
+    if paragraph.text.endswith(JOIN_WITHOUT_SPACE):
+        head, sep = paragraph.text[: -len(JOIN_WITHOUT_SPACE)], ""
+    else:
+        head, sep = paragraph.text, " "
+    offset = len(head) + len(sep)
+    paragraph.breaks.extend([offset] * max(pages_crossed, 0))
+    paragraph.text = f"{head}{sep}{text}"
+
+
+def _finish(doc: _Doc, source: str) -> Document:
+    sections = [s for s in doc.sections if s.paragraphs]
+    for section in sections:
+        for p in section.paragraphs:
+            p.text = p.text.removesuffix(JOIN_WITHOUT_SPACE)
+            p.footnotes = _footnotes_for(p, doc.footnotes)
+    start = doc.start
+    return Document(
+        id=start.id,
+        kind=start.kind,
+        title=start.title,
+        date=start.date,
+        reference=start.reference,
+        source=source,
+        first_page=start.page,
+        last_page=doc.last_page,
+        sections=sections,
+        page_labels=dict(sorted(doc.labels.items())),
+    )
+
+
+def _footnotes_for(p: Paragraph, footnotes: list[Footnote]) -> list[Footnote]:
+    """The footnotes whose mark ``p`` carries; of several with one mark, the one nearest its pages."""
+    out: list[Footnote] = []
+    for mark in dict.fromkeys(FOOTNOTE_MARK.findall(p.text)):
+        candidates = [f for f in footnotes if f.mark == mark]
+        if candidates:
+            out.append(min(candidates, key=lambda f: _distance(f.page, p.page, p.page_end)))
+    return out
+
+
+def _distance(page: int, first: int, last: int) -> int:
+    return 0 if first <= page <= last else min(abs(page - first), abs(page - last))
