@@ -96,8 +96,10 @@ def gunicorn(index_dir: Path, tmp: Path, unset: tuple[str, ...] = (), **extra: s
         proc.wait(30)
 
 
-def get(port: int, path: str, method: str = "GET", body=None, headers=None) -> tuple[int, dict, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+def get(
+    port: int, path: str, method: str = "GET", body=None, headers=None, *, timeout: float = 120
+) -> tuple[int, dict, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()

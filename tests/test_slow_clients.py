@@ -89,25 +89,15 @@ def still_open(s: socket.socket) -> bool:
 
 
 def normal_client_is_served(port: int) -> None:
-    status, _, _ = get_with_timeout(port, "/healthz")
+    status, _, _ = get(port, "/healthz", timeout=CLIENT_TIMEOUT)
     assert status == 200
-    status, _, body = get_with_timeout(port, "/api/search?q=politie&k=1")
+    status, _, body = get(port, "/api/search?q=politie&k=1", timeout=CLIENT_TIMEOUT)
     assert status == 200 and len(json.loads(body)["results"]) == 1
     body = json.dumps({"q": POLICE, "k": 1}).encode()
-    status, _, data = get_with_timeout(port, "/api/search", "POST", body, {"Content-Type": "application/json"})
+    status, _, data = get(
+        port, "/api/search", "POST", body, {"Content-Type": "application/json"}, timeout=CLIENT_TIMEOUT
+    )
     assert status == 200 and "348 miljoen" in json.loads(data)["results"][0]["text"]
-
-
-def get_with_timeout(port, path, method="GET", body=None, headers=None):
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return r.status, dict(r.getheaders()), r.read()
-    finally:
-        conn.close()
 
 
 # ------------------------------------------------------------------ slow and idle connections
