@@ -4,7 +4,7 @@ A reader turns one source file into a :class:`~vraagbaak.corpus.model.Corpus` (t
 holds). Adding a format is one new module that defines a reader and registers it here; the index
 build and the CLI only ever call :func:`read_path`. For example, ``read_path("brief.txt")`` reads the
 extracted letter, and ``read_path("brief.docx")`` raises ``UnreadableDocumentError("brief.docx: unsupported
-file type '.docx'; supported: .txt")``.
+file type '.docx'; supported: .pdf, .txt")``.
 """
 
 from __future__ import annotations
