@@ -128,6 +128,19 @@ SPEC: dict = {
                 },
             }
         },
+        "/api/documents/{doc_id}/file": {
+            "get": {
+                "summary": "The source file a document was read from, as the index keeps it",
+                "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": _DOC}],
+                "responses": {
+                    "200": {
+                        "description": "the file (application/pdf, text/plain, ...), sandboxed",
+                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    **_errors(400, 404, 429, 503),
+                },
+            }
+        },
         "/healthz": {"get": {"summary": "Liveness", "responses": {"200": _json({"type": "object"}, "up")}}},
         "/readyz": {
             "get": {
