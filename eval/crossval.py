@@ -57,6 +57,7 @@ class _QueryCache:
         self._embedder = embedder
         self.embed_query = lru_cache(maxsize=None)(embedder.embed_query)
         self.sparse_query = lru_cache(maxsize=None)(embedder.sparse_query)
+        self.encode_question = lru_cache(maxsize=None)(embedder.encode_question)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._embedder, name)

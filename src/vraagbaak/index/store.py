@@ -57,6 +57,12 @@ class Manifest:
     format_version: int = FORMAT_VERSION
     sparse_dim: int = 0
 
+    @property
+    def build_id(self) -> str:
+        """Names this build: its time and the checksums of its files (caches of answers are kept per build)."""
+        stamp = json.dumps([self.built_at, self.embedder, self.model_id, self.files], sort_keys=True)
+        return hashlib.sha256(stamp.encode("utf-8")).hexdigest()[:16]
+
     @classmethod
     def read(cls, path: Path) -> Manifest:
         try:

