@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from vraagbaak.index.answer_types import answer_type_satisfied
+from vraagbaak.index.answerable import AnswerSignals, is_answerable
 from vraagbaak.index.config import RetrievalConfig
-from vraagbaak.index.search import Searcher, is_english
+from vraagbaak.index.search import Searcher
 
 GOLD = Path(__file__).with_name("gold.jsonl")
 #: Questions written after the ranking settings were chosen, by an author who had not seen gold.jsonl. No weight
@@ -121,9 +121,8 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
                 top_section=top.section if top else None,
                 top_pages=(top.page, top.page_end) if top else None,
                 seconds=result.timings["total"],
-                english=is_english(q.question),
-                type_ok=bool(result.hits)
-                and answer_type_satisfied(q.question, searcher.answer_region(result.hits[0], result.query_vector)),
+                english=result.signals.english,
+                type_ok=result.signals.type_ok,
             )
         )
     return out
@@ -229,10 +228,21 @@ def would_abstain(
     type_check: bool = True,
     english_offset: float = 0.0,
 ) -> bool:
-    """The service's answerability rule replayed on a recorded outcome under other thresholds."""
-    bar = min_similarity - (english_offset if o.english else 0.0)
-    low_sparse = o.top_sparse is not None and o.top_sparse < min_sparse_overlap
-    return not o.ranked_ids or o.top_similarity < bar or low_sparse or (type_check and not o.type_ok)
+    """The service's answerability rule (is_answerable) replayed on a recorded outcome under other thresholds."""
+    signals = AnswerSignals(
+        has_hits=bool(o.ranked_ids),
+        top_similarity=o.top_similarity,
+        top_sparse=o.top_sparse,
+        english=o.english,
+        type_ok=o.type_ok,
+    )
+    return not is_answerable(
+        signals,
+        min_similarity=min_similarity,
+        min_sparse_overlap=min_sparse_overlap,
+        english_offset=english_offset,
+        type_check=type_check,
+    )
 
 
 __all__ = ["MODES", "GoldQuestion", "ModeReport", "RetrievalConfig", "evaluate_modes", "load_gold", "would_abstain"]

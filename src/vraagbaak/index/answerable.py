@@ -21,8 +21,14 @@ class AnswerSignals:
     top_sparse: float | None
     #: English questions over Dutch text score lower, so they get a lower bar.
     english: bool
-    #: Whether the best passage's answer region holds the kind of answer asked for (an amount, a date...).
+    #: Whether the best passage's answer region holds the kind of answer asked for (an amount, a date...),
+    #: measured whether or not the rule is set to use it, so that the evaluation can replay both.
     type_ok: bool
+
+
+def similarity_bar(*, english: bool, min_similarity: float, english_offset: float = 0.0) -> float:
+    """The best cosine a question needs: a cross-lingual match scores lower, so English gets a lower bar."""
+    return min_similarity - (english_offset if english else 0.0)
 
 
 def is_answerable(
@@ -38,7 +44,7 @@ def is_answerable(
     e5's cosine similarities sit in a narrow band, so an off-topic question can score 0.82; the
     sparse head's best overlap separates "about something else" better (eval/report.md).
     """
-    bar = min_similarity - (english_offset if signals.english else 0.0)
+    bar = similarity_bar(english=signals.english, min_similarity=min_similarity, english_offset=english_offset)
     if not signals.has_hits or signals.top_similarity < bar:
         return False
     if signals.top_sparse is not None and signals.top_sparse < min_sparse_overlap:

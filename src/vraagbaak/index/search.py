@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from vraagbaak.index.answer_types import AnswerRegion, answer_type_satisfied
-from vraagbaak.index.answerable import AnswerSignals, is_answerable
+from vraagbaak.index.answerable import AnswerSignals, is_answerable, similarity_bar
 from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.config import Fusion, Mode, RetrievalConfig
 from vraagbaak.index.embedders import Embedder, SparseEncoder, sparse_encoder
@@ -293,9 +293,7 @@ class Searcher:
 
     def answer_signals(self, query: str, ranking: Ranking, hits: list[Hit], qvec: np.ndarray) -> AnswerSignals:
         """What :func:`is_answerable` needs to know about this question and its best passage."""
-        type_ok = bool(hits) and (
-            not self.config.answer_type_check or answer_type_satisfied(query, self.answer_region(hits[0], qvec))
-        )
+        type_ok = bool(hits) and answer_type_satisfied(query, self.answer_region(hits[0], qvec))
         return AnswerSignals(
             has_hits=bool(hits),
             top_similarity=ranking.dense_top,
@@ -310,8 +308,10 @@ class Searcher:
         A cross-lingual match scores lower: English questions' right answers sit
         about 0.03 below Dutch ones' in e5's narrow band (eval/report.md).
         """
-        offset = self.config.english_similarity_offset if is_english(query) else 0.0
-        return self.config.min_similarity - offset
+        c = self.config
+        return similarity_bar(
+            english=is_english(query), min_similarity=c.min_similarity, english_offset=c.english_similarity_offset
+        )
 
     def answer_region(self, hit: Hit, qvec: np.ndarray) -> AnswerRegion:
         """Where the answer would be: the headings, the sentence closest to the question and its neighbours.
