@@ -16,7 +16,7 @@ from fakes import HashEmbedder
 
 from vraagbaak.index.cache import ENTRY_OVERHEAD, LRUCache
 from vraagbaak.index.search import Searcher
-from vraagbaak.service.api import normalised_question
+from vraagbaak.service.params import parse_query
 from vraagbaak.settings import ServiceSettings, Settings, SettingsError
 
 # ------------------------------------------------------------------ LRUCache
@@ -233,8 +233,8 @@ def test_cache_off_answers_every_question_afresh(fake_searcher):
 
 
 def test_normalised_question_collapses_whitespace_only():
-    assert normalised_question("Wie  is\tde\n minister?") == "Wie is de minister?"
-    assert normalised_question("Wie is de Minister?") == "Wie is de Minister?"  # case matters to the model
+    assert parse_query("Wie  is\tde\n minister?") == "Wie is de minister?"
+    assert parse_query("Wie is de Minister?") == "Wie is de Minister?"  # case matters to the model
 
 
 # ------------------------------------------------------------------ settings

