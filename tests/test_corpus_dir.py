@@ -83,7 +83,8 @@ def test_refused_files_change_nothing(dirs, tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert status == 1
     assert err[:4] == [
-        "vraagbaak: refused nota.docx: unsupported file type '.docx'; supported: .pdf, .txt",
+        "vraagbaak: refused nota.docx: unsupported file type '.docx'; "
+        "supported: .htm, .html, .markdown, .md, .pdf, .txt",
         f"vraagbaak: refused leeg.txt: {err[1].split(': ', 2)[2]}",
         "vraagbaak: refused kopie.txt: document brief-7534332 is already in beleidsbrief-jenv-2026-04-24.txt",
         "vraagbaak: refused weg.txt: no such file",

@@ -2,7 +2,8 @@
 
 A reader for a format with layout (PDF, HTML, Markdown) only has to say what it saw, in reading
 order: a document starts, a heading of some level, a paragraph, a list item, a table row, a
-footnote, each with the page it was printed on. :func:`assemble` then does what every format
+footnote, each with the page it was printed on (None for a format without pages: Markdown, HTML,
+plain text). :func:`assemble` then does what every format
 needs alike: documents, sections with their heading path (nested by level), "Inleiding" for text
 before the first heading, paragraphs re-joined across page breaks with their break offsets, and
 footnotes attached to the paragraph whose text carries their mark. The extracted-text reader
@@ -11,13 +12,17 @@ footnotes attached to the paragraph whose text carries their mark. The extracted
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-from vraagbaak.corpus.model import FOOTNOTE_MARK, Corpus, Document, Footnote, Paragraph, Section
+from vraagbaak.corpus.model import FOOTNOTE_MARK, SUPERSCRIPTS, Corpus, Document, Footnote, Paragraph, Section
 
 INTRO_SECTION = "Inleiding"
+#: A title's first word that says what kind of document it is; every reader uses this one table.
+KINDS = {"beleidsbrief": "brief", "kamerbrief": "brief", "brief": "brief", "nota": "nota", "bijlage": "bijlage"}
 #: Appended to a text block that ends in a word hyphenated at a line end: join without a space.
 JOIN_WITHOUT_SPACE = "\u00ad"
 
@@ -29,10 +34,13 @@ class DocumentStart:
     id: str
     kind: str
     title: str
-    page: int
+    page: int | None
     date: date | None = None
     reference: str | None = None
     page_label: str | None = None
+    author: str | None = None
+    #: The section of text before the first heading.
+    intro: str = INTRO_SECTION
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ class Heading:
 
     text: str
     level: int
-    page: int
+    page: int | None
     page_label: str | None = None
 
 
@@ -54,7 +62,7 @@ class Text:
     """
 
     text: str
-    page: int
+    page: int | None
     kind: str = "paragraph"  # "paragraph" | "list_item" | "row"
     continues: bool = False
     page_label: str | None = None
@@ -66,7 +74,7 @@ class FootnoteBlock:
 
     mark: str
     text: str
-    page: int
+    page: int | None
     page_label: str | None = None
 
 
@@ -76,7 +84,7 @@ Block = DocumentStart | Heading | Text | FootnoteBlock
 @dataclass
 class _Doc:
     start: DocumentStart
-    last_page: int
+    last_page: int | None
     sections: list[Section] = field(default_factory=list)
     headings: list[tuple[int, str]] = field(default_factory=list)  # the open heading stack
     pending: bool = False  # a heading came after the last section was opened
@@ -91,10 +99,26 @@ class _Doc:
 
     def section(self) -> Section:
         if self.pending or not self.sections:
-            path = [text for _, text in self.headings] or [INTRO_SECTION]
+            path = [text for _, text in self.headings] or [self.start.intro]
             self.sections.append(Section(path=path))
             self.pending = False
         return self.sections[-1]
+
+
+def file_slug(file_name: str) -> str:
+    """A document id from a file name: ``"Notitie Cyber (v2).md"`` -> ``"notitie-cyber-v2"``."""
+    return re.sub(r"[^a-z0-9]+", "-", Path(file_name).stem.lower()).strip("-") or "document"
+
+
+def kind_from_title(title: str, default: str) -> str:
+    """``brief``, ``bijlage`` or ``nota`` when the title's first word says so, else ``default``."""
+    words = title.split()
+    return KINDS.get(words[0].lower().strip(":"), default) if words else default
+
+
+def superscript(mark: str) -> str:
+    """A footnote mark as the model writes it: ``"12"`` -> ``"¹²"``."""
+    return mark.translate(str.maketrans("0123456789", SUPERSCRIPTS))
 
 
 def assemble(blocks: Iterable[Block], *, source: str, checksum: str, page_count: int) -> Corpus:
@@ -104,7 +128,7 @@ def assemble(blocks: Iterable[Block], *, source: str, checksum: str, page_count:
     """
     docs: list[_Doc] = []
     open_paragraph: Paragraph | None = None
-    last_page = 0  # the page the open paragraph's text ended on
+    last_page: int | None = None  # the page the open paragraph's text ended on
     for block in blocks:
         if isinstance(block, DocumentStart):
             docs.append(_Doc(block, block.page))
@@ -112,9 +136,11 @@ def assemble(blocks: Iterable[Block], *, source: str, checksum: str, page_count:
             _label(docs[-1], block)
             continue
         if not docs:
-            raise ValueError(f"page {block.page}: text before any document start")
+            where = f"page {block.page}: " if block.page is not None else ""
+            raise ValueError(f"{where}text before any document start")
         doc = docs[-1]
-        doc.last_page = max(doc.last_page, block.page)
+        if block.page is not None:
+            doc.last_page = block.page if doc.last_page is None else max(doc.last_page, block.page)
         _label(doc, block)
         if isinstance(block, Heading):
             doc.heading(block)
@@ -122,7 +148,8 @@ def assemble(blocks: Iterable[Block], *, source: str, checksum: str, page_count:
         elif isinstance(block, FootnoteBlock):
             doc.footnotes.append(Footnote(block.mark, block.text, block.page))
         elif block.continues and open_paragraph is not None:
-            _join(open_paragraph, block.text, block.page - last_page)
+            crossed = block.page - last_page if block.page is not None and last_page is not None else 0
+            _join(open_paragraph, block.text, crossed)
             last_page = block.page
         else:
             if open_paragraph is not None:
@@ -135,7 +162,7 @@ def assemble(blocks: Iterable[Block], *, source: str, checksum: str, page_count:
 
 
 def _label(doc: _Doc, block: Block) -> None:
-    if block.page_label is not None:
+    if block.page_label is not None and block.page is not None:
         doc.labels.setdefault(block.page, block.page_label)
 
 
@@ -163,6 +190,7 @@ def _finish(doc: _Doc, source: str) -> Document:
         title=start.title,
         date=start.date,
         reference=start.reference,
+        author=start.author,
         source=source,
         first_page=start.page,
         last_page=doc.last_page,
@@ -181,5 +209,7 @@ def _footnotes_for(p: Paragraph, footnotes: list[Footnote]) -> list[Footnote]:
     return out
 
 
-def _distance(page: int, first: int, last: int) -> int:
+def _distance(page: int | None, first: int | None, last: int | None) -> int:
+    if page is None or first is None or last is None:  # without pages, a mark names one note
+        return 0
     return 0 if first <= page <= last else min(abs(page - first), abs(page - last))

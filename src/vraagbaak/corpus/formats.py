@@ -4,7 +4,7 @@ A reader turns one source file into a :class:`~vraagbaak.corpus.model.Corpus` (t
 holds). Adding a format is one new module that defines a reader and registers it here; the index
 build and the CLI only ever call :func:`read_path`. For example, ``read_path("brief.txt")`` reads the
 extracted letter, and ``read_path("brief.docx")`` raises ``UnreadableDocumentError("brief.docx: unsupported
-file type '.docx'; supported: .pdf, .txt")``.
+file type '.docx'; supported: .htm, .html, .markdown, .md, .pdf, .txt")``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Protocol
 
 from vraagbaak.corpus.model import Corpus
+
+#: The largest source file any reader takes (50 MB).
+MAX_BYTES = 50 * 1024 * 1024
 
 
 class UnreadableDocumentError(ValueError):
@@ -67,30 +70,15 @@ def read_path(path: str | Path) -> Corpus:
     return reader_for(path).read(path)
 
 
-class ExtractedLetterReader:
-    """Text extracted from a ministry letter's PDF, as the shipped corpus is (corpus/reader.py)."""
-
-    name = "extracted-letter"
-    suffixes = (".txt",)
-
-    def read(self, path: Path) -> Corpus:
-        from vraagbaak.corpus.reader import read_file
-
-        try:
-            return read_file(path)
-        except UnicodeDecodeError:
-            raise UnreadableDocumentError(f"{path.name}: not UTF-8 text") from None
-        except ValueError as e:
-            raise UnreadableDocumentError(f"{path.name}: {e}") from None
-
-
-register(ExtractedLetterReader())
-
-
-def _register_pdf() -> None:
+def _register_builtin() -> None:
+    """The shipped readers. Each module imports its parser library only when it reads a file."""
+    from vraagbaak.corpus.html import HtmlReader
+    from vraagbaak.corpus.markdown import MarkdownReader
     from vraagbaak.corpus.pdf import PdfReader
+    from vraagbaak.corpus.plaintext import TextReader
 
-    register(PdfReader())
+    for reader in (TextReader(), PdfReader(), MarkdownReader(), HtmlReader()):
+        register(reader)
 
 
-_register_pdf()
+_register_builtin()

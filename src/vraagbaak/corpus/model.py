@@ -21,7 +21,8 @@ class Footnote:
 
     mark: str
     text: str
-    page: int
+    #: None in a document without pages (Markdown, HTML, plain text).
+    page: int | None
 
 
 @dataclass
@@ -29,22 +30,23 @@ class Paragraph:
     """One paragraph, list item or annex row, re-joined across page breaks.
 
     ``breaks`` lists the character offsets in ``text`` where a page break cut
-    the paragraph, so that any slice of the text can be given its pages.
+    the paragraph, so that any slice of the text can be given its pages. ``page``
+    is None in a document without pages (Markdown, HTML, plain text).
     """
 
     text: str
-    page: int
+    page: int | None
     kind: str = "paragraph"  # "paragraph" | "list_item" | "row"
     breaks: list[int] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)
 
     @property
-    def page_end(self) -> int:
-        return self.page + len(self.breaks)
+    def page_end(self) -> int | None:
+        return None if self.page is None else self.page + len(self.breaks)
 
-    def page_at(self, offset: int) -> int:
-        """The page on which the character at ``offset`` was printed."""
-        return self.page + sum(1 for b in self.breaks if b <= offset)
+    def page_at(self, offset: int) -> int | None:
+        """The page on which the character at ``offset`` was printed (None without pages)."""
+        return None if self.page is None else self.page + sum(1 for b in self.breaks if b <= offset)
 
 
 @dataclass
@@ -70,11 +72,17 @@ class Document:
     date: date | None
     reference: str | None
     source: str
-    first_page: int
-    last_page: int
+    #: None for a document without pages (Markdown, HTML, plain text).
+    first_page: int | None
+    last_page: int | None
     sections: list[Section] = field(default_factory=list)
     #: Page index -> the label a PDF viewer shows for it ("iv", "A-3"), where the PDF defines page labels.
     page_labels: dict[int, str] = field(default_factory=dict)
+    author: str | None = None
+
+    @property
+    def has_pages(self) -> bool:
+        return self.first_page is not None
 
     @property
     def footnotes(self) -> list[Footnote]:
@@ -88,6 +96,7 @@ class Document:
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
             "reference": self.reference,
+            "author": self.author,
         }
 
 

@@ -40,13 +40,14 @@ from vraagbaak.corpus.blocks import (
     Heading,
     Text,
     assemble,
+    file_slug,
+    kind_from_title,
 )
-from vraagbaak.corpus.formats import UnreadableDocumentError
+from vraagbaak.corpus.formats import MAX_BYTES, UnreadableDocumentError
 from vraagbaak.corpus.model import SUPERSCRIPTS, Corpus
 from vraagbaak.corpus.words import Lexicon, expand_ligatures, join_hyphenated, repair_words
 
 #: Defaults for the limits; :class:`PdfReader` takes others.
-MAX_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 1000
 TIMEOUT_S = 120.0
 NO_TEXT = "geen tekstlaag: een gescande PDF; OCR wordt niet ondersteund"
@@ -62,7 +63,6 @@ BULLET = re.compile(r"^[•▪●◦·\-–]\s+")
 LIST_START = re.compile(r"^(?:[•▪●◦·\-–]\s+|\(?\d{1,2}\)\s|\(?[a-z]\)\s)")
 SENTENCE_END = re.compile(rf"[.!?:;][\"'’”)]*[{SUPERSCRIPTS}]*$")
 SUPER = str.maketrans("0123456789", SUPERSCRIPTS)
-KINDS = {"beleidsbrief": "brief", "kamerbrief": "brief", "brief": "brief", "nota": "nota", "bijlage": "bijlage"}
 MEANINGLESS_TITLES = re.compile(r"^(untitled|naamloos|document\d*|microsoft word\b.*|.*\.(docx?|pdf|indd|odt))$", re.I)
 MONTH_NUMBERS = {m: i for i, m in enumerate(MONTHS.split("|"), 1)}
 
@@ -511,8 +511,8 @@ def pdf_blocks(doc: RawDocument, file_name: str) -> list[Block]:
             if re.match(r"^Datum:?\s", ln.text) and (m := DUTCH_DATE.search(ln.text)):
                 meta.date = _date(m)
                 break
-    kind = KINDS.get(title.split()[0].lower(), "pdf") if title.split() else "pdf"
-    slug = re.sub(r"[^a-z0-9]+", "-", Path(file_name).stem.lower()).strip("-") or "document"
+    kind = kind_from_title(title, "pdf")
+    slug = file_slug(file_name)
     blocks: list[Block] = [
         DocumentStart(
             id=f"{kind}-{meta.reference}" if meta.reference else slug,

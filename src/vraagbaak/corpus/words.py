@@ -62,6 +62,13 @@ def expand_ligatures(text: str) -> str:
     return text.translate(str.maketrans(LIGATURES))
 
 
+def clean_text(text: str) -> str:
+    """For text formats (plain, Markdown, HTML): ligature code points expanded, soft hyphens and
+    replacement characters out. The lost-ligature repair stays with PDFs, where the loss happens."""
+    text = expand_ligatures(text).replace(SOFT_HYPHEN, "")
+    return text.replace("\ufffe", "").replace("\ufffd", "")
+
+
 def join_hyphenated(left: str, right: str, lexicon: Lexicon) -> str:
     """Join a word cut at a line end: ``left`` ends in '-' or U+FFFE, ``right`` is the next line.
 

@@ -33,10 +33,13 @@ class Passage:
     document: DocumentRef
     section: str
     section_path: list[str]
-    page: int
-    page_end: int
+    #: 1-based PDF page indexes, as a viewer's page box counts; None for a document without pages.
+    page: int | None
+    page_end: int | None
     footnotes: list[dict[str, str]]
     citation: str
+    #: The label a PDF viewer shows for ``page`` ("iv", "A-3") where the PDF defines page labels.
+    page_label: str | None = None
     #: What the embedder and BM25 see: heading context plus the text without footnote marks.
     search_text: str = field(repr=False, default="")
     #: Sentence spans in ``text``, for the highlight.
@@ -50,7 +53,7 @@ class Passage:
     @property
     def source_url(self) -> str | None:
         """Where a reader checks the citation: the source PDF, opened at the cited page (None otherwise)."""
-        if not self.document.source.lower().endswith(".pdf"):
+        if self.page is None or not self.document.source.lower().endswith(".pdf"):
             return None
         return f"/api/documents/{quote(self.document.id, safe='')}/file#page={self.page}"
 

@@ -23,12 +23,22 @@ from vraagbaak.index.sentences import SEPARATOR, sentence_spans
 KIND_LABELS = {"brief": "", "bijlage": "Bijlage", "nota": "Nota"}
 
 
-def citation(doc: Document, section: str, page: int, page_end: int) -> str:
-    pages = f"p. {page}" if page == page_end else f"p. {page}–{page_end}"
+def citation(doc: Document, section: str, page: int | None, page_end: int | None) -> str:
+    """The citation, "Title (date), Section, p. 3–4": pages as the PDF viewer labels them, none without pages.
+
+    For example ``Jaarverslag 2025, 2.1 Wachttijden, p. iv`` for a PDF whose page 4 is labelled "iv",
+    and ``Notitie cyberweerbaarheid, Aanpak`` for a Markdown note.
+    """
     label = KIND_LABELS.get(doc.kind, "")  # other kinds: the title says enough
     title = f"{label}: {doc.title}" if label else doc.title
     dated = f"{title} ({format_date(doc.date)})" if doc.date else title
-    return f"{dated}, {section}, {pages}"
+    where = f"{dated}, {section}" if section != doc.title else dated  # a plain text's one section is its title
+    if page is None:
+        return where
+    first = doc.page_labels.get(page, str(page))
+    last = doc.page_labels.get(page_end, str(page_end)) if page_end is not None else first
+    pages = f"p. {first}" if page == page_end or page_end is None else f"p. {first}–{last}"
+    return f"{where}, {pages}"
 
 
 def context_prefix(doc: Document, section: Section) -> str:
@@ -38,14 +48,15 @@ def context_prefix(doc: Document, section: Section) -> str:
     """
     label = KIND_LABELS.get(doc.kind, "")  # other kinds: the title says enough
     context = [f"{label}: {doc.title}" if label else doc.title]
-    return " > ".join([*context, *section.path]) + "\n"
+    path = [h for h in section.path if h != doc.title]
+    return " > ".join([*context, *path]) + "\n"
 
 
 @dataclass(frozen=True)
 class _Span:
     paragraphs: list[Paragraph]
-    page: int
-    page_end: int
+    page: int | None
+    page_end: int | None
 
 
 class Splitter:
@@ -103,6 +114,7 @@ class Splitter:
             page_end=page_end,
             footnotes=_unique(footnotes),
             citation=citation(doc, section.heading, page, page_end),
+            page_label=doc.page_labels.get(page) if page is not None else None,
             search_text=search_text,
             sentences=sentence_spans(text),
         )

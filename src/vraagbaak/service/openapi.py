@@ -238,10 +238,25 @@ SPEC: dict = {
                     "document": {"type": "object"},
                     "section": {"type": "string"},
                     "section_path": {"type": "array", "items": {"type": "string"}},
-                    "page": {"type": "integer", "minimum": 1},
-                    "page_end": {"type": "integer", "minimum": 1},
+                    "page": {
+                        "type": "integer",
+                        "nullable": True,
+                        "minimum": 1,
+                        "description": "1-based PDF page index; null for a document without pages",
+                    },
+                    "page_end": {"type": "integer", "nullable": True, "minimum": 1},
+                    "page_label": {
+                        "type": "string",
+                        "nullable": True,
+                        "description": "the label a PDF viewer shows for page, where the PDF defines labels",
+                    },
                     "footnotes": {"type": "array", "items": {"type": "object"}},
                     "citation": {"type": "string"},
+                    "source_url": {
+                        "type": "string",
+                        "nullable": True,
+                        "description": "the source PDF opened at the cited page; null for other sources",
+                    },
                 },
             },
             "SearchResult": {

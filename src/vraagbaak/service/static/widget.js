@@ -82,7 +82,13 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
     if (text != null) node.textContent = text;
     return node;
   };
-  const pages = (h) => (h.page === h.page_end || h.page_end == null ? "p. " + h.page : "p. " + h.page + "–" + h.page_end);
+  // "p. 3", "p. 3–4", or the PDF's own label ("p. iv"); nothing for a document without pages (Markdown, HTML).
+  const pages = (h) => {
+    if (h.page == null) return "";
+    const first = h.page_label || String(h.page);
+    if (h.page === h.page_end || h.page_end == null) return "p. " + first;
+    return h.page_label ? "p. " + first + " e.v." : "p. " + first + "–" + h.page_end; // "e.v.": and following
+  };
   const instances = [];
   let uid = 0;
 
@@ -310,7 +316,8 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       li.setAttribute("part", "result");
       li.dataset.id = h.id;
       const path = el("p", "path");
-      path.append(el("span", "section", (h.section_path && h.section_path.length ? h.section_path : [h.section]).join(" › ")), " · ", el("span", "page", pages(h)));
+      path.append(el("span", "section", (h.section_path && h.section_path.length ? h.section_path : [h.section]).join(" › ")));
+      if (h.page != null) path.append(" · ", el("span", "page", pages(h)));
       const text = el("p", "text");
       li._text = text;
       li._h = h;
