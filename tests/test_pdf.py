@@ -187,3 +187,13 @@ def test_in_process_and_in_child_read_the_same(tmp_path):
     checksum = PdfReader().read(path).checksum
     assert PdfReader(timeout_s=None).read(path) == PdfReader().read(path)
     assert read_pdf(path, checksum=checksum) == PdfReader().read(path)
+
+
+def test_passages_carry_the_page_label_and_cite_it(report):
+    from vraagbaak.index.passages import Splitter
+
+    passages = Splitter().split(report)
+    labelled = [p for p in passages if p.page == 4]
+    assert labelled and all(p.page_label == "2" for p in labelled)
+    assert all(p.citation.endswith(", p. 2") for p in labelled if p.page_end == 4)
+    assert all(p.source_url.endswith("#page=4") for p in labelled), "the link opens the PDF's 4th page"
