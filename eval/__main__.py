@@ -3,6 +3,7 @@
 python -m eval                 the configured index and settings, all modes
 python -m eval --shapes        also rebuild the index per passage shape (slower)
 python -m eval --no-cv         skip the 5-fold cross-validated estimate (about 15 s)
+python -m eval --no-documents  skip the documents corpus (eval/by_document.py -> eval/report-documents.md)
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("eval/report.md"))
     parser.add_argument("--shapes", action="store_true", help="also measure passage budgets, overlap and headings")
     parser.add_argument("--no-cv", dest="cv", action="store_false", help="skip the cross-validated held-out estimate")
+    parser.add_argument(
+        "--no-documents", dest="documents", action="store_false", help="skip the per-document report (builds an index)"
+    )
     args = parser.parse_args(argv)
 
     from vraagbaak.corpus import DEFAULT_CORPUS
@@ -89,6 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     if cv:
         print(_summary(f"{cv.k}-fold cross-validated", cv.metrics["all"]), file=sys.stderr)
     print(f"-> {args.out}", file=sys.stderr)
+    if args.documents:
+        from eval import by_document
+
+        out = args.out.with_name("report-documents.md")
+        for name, m in by_document.run(embedder, settings, out=out).items():
+            if name != "unanswerable":
+                print(_summary(name, m) + f"  cite {m['cite_acc']:.3f}", file=sys.stderr)
+        print(f"-> {out}", file=sys.stderr)
     return 0
 
 

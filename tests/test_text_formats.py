@@ -200,3 +200,22 @@ def test_a_mixed_corpus_is_served_with_null_pages_where_there_are_none(tmp_path)
     assert top["document"]["source"] == "kamerstuk.html"
     letter = client.get("/api/search", query_string={"q": "politie", "document": "brief-7534332"}).get_json()
     assert letter["results"][0]["page"] >= 1 and ", p. " in letter["results"][0]["citation"]
+
+
+def test_the_one_level_1_heading_is_the_title_even_after_a_line_of_metadata(tmp_path):
+    page = tmp_path / "ks.html"
+    page.write_text(
+        "<main><p>Tweede Kamer, vergaderjaar 2025–2026</p><h1>Brief over toezicht</h1><h2>Inleiding</h2><p>Tekst.</p>"
+        "</main>",
+        encoding="utf-8",
+    )
+    doc = read_path(page).documents[0]
+    assert (doc.title, doc.kind) == ("Brief over toezicht", "brief")
+    assert [(s.path, [p.text for p in s.paragraphs]) for s in doc.sections] == [
+        (["Inleiding"], ["Tweede Kamer, vergaderjaar 2025–2026"]),
+        (["Inleiding"], ["Tekst."]),
+    ]
+    note = tmp_path / "twee.md"
+    note.write_text("# Deel een\n\nTekst een.\n\n# Deel twee\n\nTekst twee.\n", encoding="utf-8")
+    doc = read_path(note).documents[0]
+    assert doc.title == "Twee" and [s.path for s in doc.sections] == [["Deel een"], ["Deel twee"]]

@@ -116,6 +116,20 @@ def kind_from_title(title: str, default: str) -> str:
     return KINDS.get(words[0].lower().strip(":"), default) if words else default
 
 
+def take_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
+    """The document's title heading, and the blocks without it.
+
+    That is the first heading, if it is the only one of level 1: a page or note's ``# Title``, maybe after
+    a line of metadata ("Tweede Kamer, vergaderjaar 2025–2026"). A document with several level-1
+    headings has sections at that level and no title heading.
+    """
+    headings = [b for b in blocks if isinstance(b, Heading)]
+    if not headings or headings[0].level != 1 or sum(h.level == 1 for h in headings) > 1:
+        return None, blocks
+    first = headings[0]
+    return first.text, [b for b in blocks if b is not first]
+
+
 def superscript(mark: str) -> str:
     """A footnote mark as the model writes it: ``"12"`` -> ``"¹²"``."""
     return mark.translate(str.maketrans("0123456789", SUPERSCRIPTS))

@@ -10,7 +10,7 @@ Parsed with lxml. What is layout and not the document goes: ``nav``, ``header``,
 - a linked note (``<sup><a href="#fn1">1</a></sup>`` in the text, ``<li id="fn1">`` in a notes list)
   becomes a footnote: its mark in the text in superscript digits, its text attached by the assembly.
 
-The title is the first ``h1``, else ``<title>``, else the file name; the date comes from
+The title is the one ``h1`` (``blocks.take_title``), else ``<title>``, else the file name; the date comes from
 ``<meta name="DCTERMS.issued">`` (or ``DC.date``, ``date``). HTML has no pages: a citation names the
 section.
 """
@@ -30,6 +30,7 @@ from vraagbaak.corpus.blocks import (
     file_slug,
     kind_from_title,
     superscript,
+    take_title,
 )
 from vraagbaak.corpus.formats import UnreadableDocumentError
 from vraagbaak.corpus.model import Corpus
@@ -81,11 +82,8 @@ def read_html(text: str, *, source: str, checksum: str = "") -> Corpus:
     if content is None:
         content = root.find("body") if root.find("body") is not None else root
     notes = _take_footnotes(content)
-    blocks = list(_walk(content))
-    title = None
-    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
-        title = blocks.pop(0).text
-    title = title or page_title or title_from_file_name(source)
+    heading_title, blocks = take_title(list(_walk(content)))
+    title = heading_title or page_title or title_from_file_name(source)
     if not any(isinstance(b, Text) for b in blocks):
         raise UnreadableDocumentError(f"{source}: no text in the page")
     start = DocumentStart(

@@ -29,6 +29,7 @@ from vraagbaak.corpus.blocks import (
     file_slug,
     kind_from_title,
     superscript,
+    take_title,
 )
 from vraagbaak.corpus.formats import UnreadableDocumentError
 from vraagbaak.corpus.model import Corpus
@@ -57,13 +58,9 @@ def read_markdown(text: str, *, source: str, checksum: str = "") -> Corpus:
     meta, body = _front_matter(text, source)
     body, notes = _footnotes(EDITOR_LINE.sub("", clean_text(body)))
     blocks = list(_blocks(body))
-    title = _text(meta.get("title"))
-    if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
-        first = blocks[0].text
-        if not title or _same(first, title):  # the title's own heading is not a section
-            title = title or first
-            blocks = blocks[1:]
-    title = title or title_from_file_name(source)
+    # The title's own heading is not a section; the front matter's title, if any, is the fuller one.
+    heading_title, blocks = take_title(blocks)
+    title = _text(meta.get("title")) or heading_title or title_from_file_name(source)
     if not any(isinstance(b, Text) for b in blocks):
         raise UnreadableDocumentError(f"{source}: no text")
     start = DocumentStart(
@@ -202,7 +199,3 @@ def _date(value: object) -> date | None:
         except ValueError:
             return None
     return None
-
-
-def _same(a: str, b: str) -> bool:
-    return re.sub(r"\W+", " ", a.lower()).strip() == re.sub(r"\W+", " ", b.lower()).strip()
