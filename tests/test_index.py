@@ -35,6 +35,27 @@ def test_a_passage_spanning_a_page_break_has_both_pages(corpus):
     assert spans[0].citation.endswith("Inleiding, p. 1–2")
 
 
+def test_every_sentence_knows_its_page(corpus):
+    """A passage's page breaks put each character on the page the text reader gave it."""
+    truth: dict[str, set[int]] = {}
+    for doc in corpus.documents:
+        for section in doc.sections:
+            for p in section.paragraphs:
+                for offset in range(0, len(p.text), 7):
+                    truth.setdefault(p.text[offset : offset + 40], set()).add(p.page_at(offset))
+    checked = 0
+    for passage in Splitter().split(corpus):
+        assert passage.page_at(0) == passage.page and passage.page_at(len(passage.text) - 1) == passage.page_end
+        assert passage.breaks == sorted(passage.breaks)
+        for offset in range(0, len(passage.text), 7):
+            piece = passage.text[offset : offset + 40]
+            if len(piece) == 40 and len(truth.get(piece, ())) == 1 and passage.text.count(piece) == 1:
+                assert {passage.page_at(offset)} == truth[piece], (passage.id, piece)
+                checked += 1
+    assert checked > 1000
+    assert any(p.breaks for p in Splitter().split(corpus)), "the letter has passages across page breaks"
+
+
 def test_every_annex_row_is_its_own_passage_under_its_quarter(corpus):
     rows = [p for p in Splitter().split(corpus) if p.document.kind == "bijlage"]
     assert len(rows) == 25

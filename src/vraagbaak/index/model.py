@@ -44,6 +44,12 @@ class Passage:
     search_text: str = field(repr=False, default="")
     #: Sentence spans in ``text``, for the highlight.
     sentences: list[tuple[int, int]] = field(repr=False, default_factory=list)
+    #: Offsets in ``text`` where a new page starts, so that a sentence gets its own page.
+    breaks: list[int] = field(repr=False, default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page on which the character at ``offset`` of ``text`` was printed (None without pages)."""
+        return None if self.page is None else self.page + sum(1 for b in self.breaks if b <= offset)
 
     @property
     def search_prefix(self) -> str:
@@ -60,7 +66,7 @@ class Passage:
     def public(self) -> dict:
         """The Passage object of the HTTP contract."""
         d = asdict(self)
-        del d["search_text"], d["sentences"]
+        del d["search_text"], d["sentences"], d["breaks"]
         d["source_url"] = self.source_url
         return d
 

@@ -57,6 +57,7 @@ class _Span:
     paragraphs: list[Paragraph]
     page: int | None
     page_end: int | None
+    breaks: tuple[int, ...] = ()  # offsets in the chunk where a page starts
 
 
 class Splitter:
@@ -83,7 +84,10 @@ class Splitter:
 
     def _split_section(self, doc: Document, section: Section) -> list[Passage]:
         if all(p.kind == "row" for p in section.paragraphs):
-            return [self._passage(doc, section, p.text, _Span([p], p.page, p.page_end)) for p in section.paragraphs]
+            return [
+                self._passage(doc, section, p.text, _Span([p], p.page, p.page_end, tuple(p.breaks)))
+                for p in section.paragraphs
+            ]
         text, offsets = _join(section.paragraphs)
         if len(text) <= self.config.budget:
             return [self._passage(doc, section, text, _span(offsets, 0, len(text)))]
@@ -117,6 +121,7 @@ class Splitter:
             page_label=doc.page_labels.get(page) if page is not None else None,
             search_text=search_text,
             sentences=sentence_spans(text),
+            breaks=list(span.breaks),
         )
 
 
@@ -137,7 +142,15 @@ def _span(offsets: list[tuple[int, Paragraph]], start: int, length: int) -> _Spa
     (first_pos, first), (last_pos, final) = touched[0], touched[-1]
     page = first.page_at(max(start - first_pos, 0))
     page_end = final.page_at(min(last - last_pos, len(final.text) - 1))
-    return _Span([p for _, p in touched], page, page_end)
+    # A page starts inside a paragraph (its breaks) or with a paragraph that begins on a new page.
+    cuts = [pos + b for pos, p in touched for b in p.breaks]
+    cuts += [pos for (pos, p), (_, prev) in zip(touched[1:], touched, strict=False) if _after(p, prev)]
+    breaks = sorted({c - start for c in cuts if 0 < c - start < length})
+    return _Span([p for _, p in touched], page, page_end, tuple(breaks))
+
+
+def _after(p: Paragraph, prev: Paragraph) -> bool:
+    return p.page is not None and prev.page_end is not None and p.page > prev.page_end
 
 
 def _unique(footnotes: list[dict[str, str]]) -> list[dict[str, str]]:
