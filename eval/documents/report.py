@@ -11,7 +11,8 @@ evaluation can ask about text that the PDF reader has to rebuild (page = the 1-b
 6. "2.2": lost ligatures ("inanciering", "ocieel"); the last paragraph goes on at the top of page 7
 7. the continued paragraph, "2.3", a size-only heading "Ervaringen van jongeren", a second hyphenation
 8. "3", "3.1", "3.2", a footnote
-9. "4 Conclusies en aanbevelingen" in two columns; a paragraph goes on from the left to the right column; "inanciering" again
+9. "4 Conclusies en aanbevelingen" in two columns; a paragraph goes on from the left to the right column;
+   "inanciering" lost its ligature again
 10. "Bijlage Verantwoording": sources as a list, abbreviations as two-cell rows
 
 Every page has the running header (the short title) and the footer "Pagina N van 10". Drawing uses the
