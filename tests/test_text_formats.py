@@ -219,3 +219,22 @@ def test_the_one_level_1_heading_is_the_title_even_after_a_line_of_metadata(tmp_
     note.write_text("# Deel een\n\nTekst een.\n\n# Deel twee\n\nTekst twee.\n", encoding="utf-8")
     doc = read_path(note).documents[0]
     assert doc.title == "Twee" and [s.path for s in doc.sections] == [["Deel een"], ["Deel twee"]]
+
+
+def test_a_list_of_short_lines_that_are_not_sentences_is_one_passage_per_entry(tmp_path):
+    """A planning printed as lines (no table cells) is retrieved entry by entry, as table rows are."""
+    note = tmp_path / "planning.md"
+    note.write_text(
+        "# Planning\n\n## Kwartaal 3 2026\n\nIndiening TK - Wet gegevensvergaring openbare orde\n\n"
+        "Indiening TK - Reparatiewet Varkens in Nood-arrest\n\nConsultatie - Wet versterking kroongetuigen\n\n"
+        "## Toelichting\n\nDe planning is indicatief.\n\nZij wordt elk kwartaal bijgewerkt.\n\n"
+        "Vragen gaan naar de directie.\n",
+        encoding="utf-8",
+    )
+    passages = Splitter().split(read_path(note))
+    assert [p.text for p in passages if p.section == "Kwartaal 3 2026"] == [
+        "Indiening TK - Wet gegevensvergaring openbare orde",
+        "Indiening TK - Reparatiewet Varkens in Nood-arrest",
+        "Consultatie - Wet versterking kroongetuigen",
+    ]
+    assert len([p for p in passages if p.section == "Toelichting"]) == 1, "sentences stay together"

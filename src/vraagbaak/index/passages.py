@@ -21,6 +21,11 @@ from vraagbaak.index.model import DocumentRef, Passage, SplitConfig, strip_marks
 from vraagbaak.index.sentences import SEPARATOR, sentence_spans
 
 KIND_LABELS = {"brief": "", "bijlage": "Bijlage", "nota": "Nota"}
+#: A section of at least this many lines that are not sentences, each at most this long, is a list of
+#: entries (a planning, a register) whose every entry is a passage, as table rows are.
+MIN_ENTRIES = 3
+MAX_ENTRY_CHARS = 300
+SENTENCE_END = re.compile(r"[.!?:;][\"'’”)]*[⁰¹²³⁴⁵⁶⁷⁸⁹]*$")
 
 
 def citation(doc: Document, section: str, page: int | None, page_end: int | None) -> str:
@@ -83,7 +88,7 @@ class Splitter:
         return passages
 
     def _split_section(self, doc: Document, section: Section) -> list[Passage]:
-        if all(p.kind == "row" for p in section.paragraphs):
+        if _entries(section.paragraphs):
             return [
                 self._passage(doc, section, p.text, _Span([p], p.page, p.page_end, tuple(p.breaks)))
                 for p in section.paragraphs
@@ -123,6 +128,15 @@ class Splitter:
             sentences=sentence_spans(text),
             breaks=list(span.breaks),
         )
+
+
+def _entries(paragraphs: list[Paragraph]) -> bool:
+    """A section that is a list of entries (table rows, or three or more short lines that are not sentences)."""
+    if all(p.kind == "row" for p in paragraphs):
+        return True
+    return len(paragraphs) >= MIN_ENTRIES and all(
+        len(p.text) <= MAX_ENTRY_CHARS and not SENTENCE_END.search(p.text) for p in paragraphs
+    )
 
 
 def _join(paragraphs: list[Paragraph]) -> tuple[str, list[tuple[int, Paragraph]]]:
