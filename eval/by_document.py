@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.harness import GOLD, GoldQuestion, Outcome, load_gold, run_mode, summarise
+from eval.harness import FRESH, GOLD, GoldQuestion, Outcome, load_gold, run_mode, summarise
 from eval.markdown import figure, table
 
 HERE = Path(__file__).parent
@@ -125,6 +125,7 @@ def _rows(metrics: dict[str, dict[str, float]], formats: dict[str, str]) -> list
     return rows
 
 
+LETTER_COLUMNS = ("recall@1", "recall@5", "mrr@10", "page_acc", "page_exact", "section_acc")
 HEADER = ["document", "reader", "questions", "R@1", "R@5", "MRR@10", "page", "page exact", "section", "cite", "target"]
 
 
@@ -144,6 +145,7 @@ def write_documents_report(
     speeds: list[ReaderSpeed],
     formats: dict[str, str],
     build: dict[str, float],
+    letter_alone: dict[str, dict[str, float]],
 ) -> None:
     parts = [
         "# Quality per document: the documents corpus",
@@ -157,7 +159,18 @@ def write_documents_report(
         "hits that hold the evidence (the reader's share). `cite`: page for a PDF, section for the formats",
         "without pages, the document for a plain text (no sections).",
         "",
-        "## Gold questions",
+        "## The letter as a PDF, alone",
+        "",
+        "The letter printed with its true page breaks (`tests/pdfs.py`) and indexed on its own, asked the",
+        "letter's question sets: the PDF path against the extracted text's figures in `eval/report.md`.",
+        "",
+        table(
+            ["question set", "questions", "R@1", "R@5", "MRR@10", "page", "page exact", "section"],
+            [[name, str(int(m["n"])), *(figure(m[k]) for k in LETTER_COLUMNS)] for name, m in letter_alone.items()],
+            align="lrrrrrrr",
+        ),
+        "",
+        "## Gold questions, all documents in one index",
         "",
         table(HEADER, _rows(metrics, formats), align="llrrrrrrrrl"),
         "",
@@ -213,9 +226,23 @@ def run(embedder, settings, *, out: Path, progress: bool = True) -> dict[str, di
         paths = write_documents_corpus(corpus_dir)
         formats = {p.name: reader_for(p).name for p in paths}
         speeds = reader_speeds(paths)
-        manifest = build_index(corpus_dir, Path(tmp) / "index", embedder, split=settings.split, progress=progress)
-        searcher = Searcher(load_index(Path(tmp) / "index"), embedder, settings.retrieval)
         sources = {p.name for p in paths}
+
+        def searcher_over(path: Path, name: str):
+            built = build_index(path, Path(tmp) / name, embedder, split=settings.split, progress=progress)
+            return built, Searcher(load_index(Path(tmp) / name), embedder, settings.retrieval)
+
+        # The letter's PDF alone: the PDF path against the text reader's figures, with no other document
+        # to compete with. Then everything in one index, as a user's corpus is.
+        _, alone = searcher_over(corpus_dir / LETTER_PDF, "letter-index")
+        letter_alone = {
+            name: {**summarise(out), "page_exact": page_exact(out)}
+            for name, out in [
+                ("the letter's gold set", run_mode(alone, letter_gold, progress=progress, desc="letter PDF")),
+                ("the letter's fresh set", run_mode(alone, load_gold(FRESH), progress=progress, desc="letter, fresh")),
+            ]
+        }
+        manifest, searcher = searcher_over(corpus_dir, "index")
         outcomes, fresh_outcomes = evaluate_documents(
             searcher, gold=letter_gold + doc_gold, fresh=fresh, progress=progress
         )
@@ -237,5 +264,6 @@ def run(embedder, settings, *, out: Path, progress: bool = True) -> dict[str, di
         speeds=speeds,
         formats=formats,
         build={"documents": documents, "passages": manifest.passage_count, "seconds": manifest.build_seconds},
+        letter_alone=letter_alone,
     )
-    return metrics
+    return {**metrics, **{f"{LETTER_PDF} alone, {k[4:]}": m for k, m in letter_alone.items()}}
