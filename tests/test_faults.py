@@ -52,8 +52,8 @@ def server_env(index_dir: Path, port: int, tmp: Path, **extra: str) -> dict[str,
         GUNICORN_THREADS="4",
         VRAAGBAAK_RATE_LIMIT="off",
         PROMETHEUS_MULTIPROC_DIR=str(tmp / "prom"),
-        **extra,
     )
+    env.update(extra)  # may override the above (WEB_CONCURRENCY="2")
     return env
 
 
