@@ -293,3 +293,25 @@ def test_vraagbaak_add_and_remove_say_what_they_embedded(cli_dirs, tmp_path, cap
 
     assert cli.main(["build", "--no-cache"]) == 0
     assert f"{len(passages)} passages embedded, 0 cached" in capsys.readouterr().err
+
+
+def test_add_and_remove_take_the_document_ids_from_a_current_index(cli_dirs, tmp_path, monkeypatch, capsys):
+    """Reading a corpus of PDFs costs seconds; the ids of an index built from exactly these files are known."""
+    from vraagbaak.corpus import directory
+
+    corpus, _, _ = cli_dirs
+    reads = []
+    original = directory.read_corpus
+    monkeypatch.setattr(directory, "read_corpus", lambda path: reads.append(path) or original(path))
+    assert cli.main(["build"]) == 0
+    copy = tmp_path / "kopie.txt"
+    copy.write_text(DEFAULT_CORPUS.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli.main(["add", str(copy)]) == 1  # its ids are the letter's: refused, from documents.json
+    assert "document brief-7534332 is already in beleidsbrief-jenv-2026-04-24.txt" in capsys.readouterr().err
+    assert cli.main(["add", str(simple_pdf(tmp_path / "notitie.pdf"))]) == 0
+    assert cli.main(["remove", "notitie"]) == 0  # by its document id
+    assert reads == []
+
+    (corpus / "later.pdf").write_bytes(simple_pdf(tmp_path / "later.pdf", title="Later").read_bytes())
+    assert cli.main(["remove", "later"]) == 0  # the index is stale now: the corpus is read
+    assert reads == [corpus]

@@ -76,12 +76,12 @@ def _build(settings: Settings, *, only_if_stale: bool, cache: bool = True) -> in
 def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     """Read every file first; copy them in and rebuild only when all of them can be read."""
     from vraagbaak.corpus import DEFAULT_CORPUS
-    from vraagbaak.corpus.directory import ensure, read_corpus, sources
+    from vraagbaak.corpus.directory import ensure, sources
     from vraagbaak.corpus.formats import UnreadableDocumentError, read_path
 
     ensure(settings.corpus_dir, seed=DEFAULT_CORPUS)
     present = {p.name: p for p in sources(settings.corpus_dir)}
-    known = {d.id: d.source for d in read_corpus(settings.corpus_dir).documents} if present else {}
+    known = known_documents(settings) if present else {}
     refused, accepted = [], []
     for path in args.files:
         try:
@@ -118,14 +118,34 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     return status
 
 
+def known_documents(settings: Settings) -> dict[str, str]:
+    """Document id -> source file name, for every document of the corpus directory.
+
+    From the index's documents.json when the index was built from exactly these files (the manifest's
+    corpus checksum covers every source's name and bytes), else by reading the corpus: reading a corpus
+    of PDFs costs seconds, and ``add`` reads it once more to build anyway.
+    """
+    from vraagbaak.corpus.directory import checksum, read_corpus
+    from vraagbaak.index.store import Manifest
+
+    try:
+        manifest = Manifest.read(settings.index_dir / "manifest.json")
+        if manifest.corpus_checksum == checksum(settings.corpus_dir):
+            documents = json.loads((settings.index_dir / "documents.json").read_text(encoding="utf-8"))
+            return {d["id"]: d["source"] for d in documents}
+    except (IndexLoadError, OSError, ValueError, KeyError, TypeError):
+        pass  # no index, or one that cannot say: read the corpus
+    return {d.id: d.source for d in read_corpus(settings.corpus_dir).documents}
+
+
 def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
     """Move a source file (named, or holding the document id) to .removed/ and rebuild."""
-    from vraagbaak.corpus.directory import REMOVED, read_corpus, sources
+    from vraagbaak.corpus.directory import REMOVED, sources
 
     files = {p.name: p for p in sources(settings.corpus_dir)}
     target = files.get(args.document)
     if target is None:
-        source = next((d.source for d in read_corpus(settings.corpus_dir).documents if d.id == args.document), None)
+        source = known_documents(settings).get(args.document)
         target = files.get(source) if source else None
     if target is None:
         print(f"vraagbaak: no document or file {args.document!r} in {settings.corpus_dir}", file=sys.stderr)
