@@ -988,7 +988,7 @@ def render_incremental(r: IncrementalResult) -> str:
             "sentences). Each command runs in a new process as an operator runs it, start-up and model load "
             "included; the first build starts from an empty embedding cache. `build s` is the build inside "
             f"the command (reading, splitting, embedding, writing). Reading the whole corpus takes {r.read_s:.1f} "
-            "s; `add` reads it twice (once to check the new file's document ids, once to build).",
+            "s; `add` reads it once, to build (the ids it checks the new file against come from the current index).",
             "",
             table(
                 ["command", "seconds", "build s", "× full build", "passages", "embedded and cached", "load"],
