@@ -11,9 +11,13 @@ Everything is measured in one run on this machine, so the ratios compare like wi
    one client, throughput at 1, 4, 16 clients. Then a second server with the cache on: every question
    asked twice, the first ask a miss, the second a hit.
 4. Scale curve on synthetic vectors: exact FAISS (flat) against HNSW and IVF, latency, memory, recall@10.
+5. Incremental builds: `vraagbaak build` of a ~60-page corpus from a cold embedding cache against
+   `vraagbaak add` of a 4-page PDF, `remove` and a rebuild from the cache, each command a new process;
+   then the production server following three new builds (live reload): swap to served, worker RSS.
 
 Every figure carries the 1-minute load average at the moment it was taken: the machine is shared.
-``--arrangements ROUNDS`` compares worker/engine arrangements side by side, interleaved.
+``--arrangements ROUNDS`` compares worker/engine arrangements side by side, interleaved;
+``--incremental`` runs step 5 alone and prints it.
 No timing is asserted anywhere: these are figures to read, not tests.
 """
 
@@ -392,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
         "--batching", type=int, metavar="ROUNDS", help="only measure dense passes/s at batch sizes 1, 4 and 8"
     )
     parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="only measure a full build of a ~60-page corpus against vraagbaak add of a 4-page PDF, and live reload",
+    )
+    parser.add_argument(
         "--worker-ab",
         type=int,
         metavar="ROUNDS",
@@ -399,6 +408,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
+    if args.incremental:
+        print("incremental builds and live reload", flush=True)
+        print("\n" + render_incremental(incremental()))
+        return 0
     if args.worker_ab:
         return worker_ab(args.worker_ab, [int(x) for x in args.levels.split(",")], args.max_seconds)
     if args.arrangements:
@@ -424,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-"))
     index_dir = tmp / "index"
 
-    print(f"[1/4] index build of {DEFAULT_CORPUS.name}", flush=True)
+    print(f"[1/5] index build of {DEFAULT_CORPUS.name}", flush=True)
     builder = from_spec(settings.embedder, num_threads=CORES)
     t0 = time.perf_counter()
     manifest = build_index(
@@ -435,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {manifest.passage_count} passages, {manifest.sentence_count} sentences in {build_s:.1f} s")
 
     print(
-        f"[2/4] floor and in-process search ({len(qs)} gold questions, "
+        f"[2/5] floor and in-process search ({len(qs)} gold questions, "
         f"{engines} engine(s) x {engine_threads} thread(s), as one worker has them)"
     )
     embedder = from_spec(settings.embedder, num_threads=engine_threads, engines=engines)
@@ -474,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     del searcher, embedder
 
-    print(f"[3/4] production server, cache off: gunicorn {' '.join(GUNICORN_ARGS)}", flush=True)
+    print(f"[3/5] production server, cache off: gunicorn {' '.join(GUNICORN_ARGS)}", flush=True)
     server = Server(index_dir, env={"VRAAGBAAK_CACHE_ENTRIES": "0"})
     procs = [server.proc.pid, *server.workers]
     rss = {pid: rss_mb(pid) for pid in procs}
@@ -509,9 +522,12 @@ def main(argv: list[str] | None = None) -> int:
         f" ms, errors {first.errors + repeat.errors}"
     )
 
-    print(f"[4/4] scale curve (synthetic 384-d vectors): {args.sizes}", flush=True)
+    print(f"[4/5] scale curve (synthetic 384-d vectors): {args.sizes}", flush=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     scale = scale_curve(sizes, dim=manifest.dim, n_queries=200, hnsw_max=args.hnsw_max)
+
+    print("[5/5] incremental builds and live reload", flush=True)
+    incr = incremental()
 
     result = BenchResult(
         manifest=manifest,
@@ -539,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
         rss=rss,
         stop_s=stop_s,
         scale=scale,
+        incremental=incr,
         load_before=load_before[0],
         load_after=os.getloadavg()[0],
         total_s=time.perf_counter() - started,
@@ -736,6 +753,264 @@ def batching(rounds: int, seconds: float) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------- incremental builds and live reload
+
+#: The incremental benchmark's corpus: the shipped letter (15 pages) and this many reports of 5 full pages
+#: each, drawn by tests/pdfs.py; then a report of ADDED_PAGES pages is added and removed again.
+BULK_REPORTS = 9
+ADDED_PAGES = 4
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One ``vraagbaak`` command, run as an operator runs it (a new process: start-up and model load included)."""
+
+    command: str
+    #: Wall time of the whole command, and the build inside it (the manifest's build_seconds).
+    seconds: float
+    build_seconds: float
+    #: The command's own account of what it embedded and what the cache gave ("embedding: ..." on stderr).
+    embedding: str
+    passages: int
+    load: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncrementalResult:
+    pages: int
+    documents: int
+    added_pages: int
+    #: Passages and sentences of the added report alone.
+    added_passages: int
+    added_sentences: int
+    #: Reading the whole corpus once, in-process (a build reads it; `add` reads it once more to check ids).
+    read_s: float
+    full: Step
+    add: Step
+    remove: Step
+    rebuild: Step
+    #: Under gunicorn (production config): seconds from each symlink swap (an add, two rebuilds) to /readyz
+    #: showing the new build, and the worker's RSS before and after the three (old builds released).
+    reloads: list[float]
+    rss_before: float
+    rss_after: float
+    cache_mb: float
+
+    @property
+    def ratio(self) -> float:
+        return self.add.seconds / self.full.seconds
+
+
+def incremental(embedder_spec: str | None = None) -> IncrementalResult:
+    """Full build of a ~60-page corpus against `vraagbaak add` of a 4-page PDF, `remove`, and a live reload.
+
+    Every command runs in its own process with the configured settings (VRAAGBAAK_EMBEDDER, threads), the
+    corpus and index in a temporary directory, and a cold embedding cache for the full build.
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pdfs import dossier_pdf
+
+    from vraagbaak.corpus import DEFAULT_CORPUS, read_file
+    from vraagbaak.corpus.directory import read_corpus
+    from vraagbaak.index.embedcache import cache_dir
+    from vraagbaak.index.passages import Splitter
+
+    tmp = Path(tempfile.mkdtemp(prefix="vraagbaak-incr-"))
+    corpus, index = tmp / "corpus", tmp / "index"
+    corpus.mkdir()
+    (corpus / DEFAULT_CORPUS.name).write_bytes(DEFAULT_CORPUS.read_bytes())
+    letter = read_file(DEFAULT_CORPUS)
+    paragraphs = [p.text for d in letter.documents for s in d.sections for p in s.paragraphs if p.kind == "paragraph"]
+    topics = [
+        "gevangeniswezen",
+        "politie",
+        "rechtspraak",
+        "slachtofferhulp",
+        "cybercrime",
+        "jeugdcriminaliteit",
+        "ondermijning",
+        "terrorismebestrijding",
+        "vreemdelingenketen",
+        "reclassering",
+    ]
+    for i in range(BULK_REPORTS):
+        dossier_pdf(
+            corpus / f"rapport-{i + 1:02d}.pdf",
+            title=f"Voortgangsrapportage {i + 1}: {topics[i]}",
+            reference=f"2026-{1000 + i}",
+            paragraphs=paragraphs[5 * i :] + paragraphs[: 5 * i],  # each report starts elsewhere in the letter
+            pages=5,
+        )
+    added = dossier_pdf(
+        tmp / "rapport-nieuw.pdf",
+        title=f"Voortgangsrapportage {BULK_REPORTS + 1}: {topics[BULK_REPORTS]}",
+        reference=f"2026-{1000 + BULK_REPORTS}",
+        paragraphs=paragraphs[::-1],
+        pages=ADDED_PAGES,
+    )
+    t0 = time.perf_counter()
+    whole = read_corpus(corpus)
+    read_s = time.perf_counter() - t0
+    from vraagbaak.corpus.formats import read_path
+
+    new = Splitter().split(read_path(added))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VRAAGBAAK_CORPUS", "VRAAGBAAK_INDEX"))}
+    env |= {"VRAAGBAAK_CORPUS_DIR": str(corpus), "VRAAGBAAK_INDEX_DIR": str(index)}
+    if embedder_spec:
+        env["VRAAGBAAK_EMBEDDER"] = embedder_spec
+
+    def run(*args: str) -> Step:
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "vraagbaak", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        seconds = time.perf_counter() - t0
+        if done.returncode != 0:
+            raise RuntimeError(f"vraagbaak {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        manifest = Manifest.read(index / "manifest.json")
+        line = next((ln for ln in done.stderr.splitlines() if ln.startswith("embedding: ")), "")
+        step = Step(
+            command="vraagbaak " + " ".join(a if "/" not in a else Path(a).name for a in args),
+            seconds=seconds,
+            build_seconds=manifest.build_seconds,
+            embedding=line.removeprefix("embedding: "),
+            passages=manifest.passage_count,
+            load=load1(),
+        )
+        print(f"  {step.command}: {seconds:.1f} s (build {step.build_seconds:.1f} s; {step.embedding})", flush=True)
+        return step
+
+    print(
+        f"  corpus: {whole.page_count} pages, {len(whole.documents)} documents (read in {read_s:.1f} s); "
+        f"adding {ADDED_PAGES} pages, {len(new)} passages",
+        flush=True,
+    )
+    full = run("build")  # a cold cache: every text embedded
+    add = run("add", str(added))
+    remove = run("remove", added.name)
+    rebuild = run("build")  # nothing changed: the floor of a build from the cache
+
+    # Live reload under the production server: the add again (the added report's vectors left the cache with
+    # the rebuild above, so it embeds them anew), then two rebuilds from the cache, each one a new build to load.
+    server = Server(index)
+    try:
+        worker = server.workers[0]
+        rss_before = rss_mb(worker)
+        reloads = [
+            reload_under(server, index, lambda a=a: run(*a)) for a in (("add", str(added)), ("build",), ("build",))
+        ]
+        time.sleep(2)  # the old build's last references go with the requests in flight
+        rss_after = rss_mb(worker)
+    finally:
+        server.stop()
+    cache_mb = sum(p.stat().st_size for p in cache_dir(index).iterdir()) / 2**20
+    return IncrementalResult(
+        pages=whole.page_count,
+        documents=len(whole.documents),
+        added_pages=ADDED_PAGES,
+        added_passages=len(new),
+        added_sentences=sum(len(p.sentences) for p in new),
+        read_s=read_s,
+        full=full,
+        add=add,
+        remove=remove,
+        rebuild=rebuild,
+        reloads=reloads,
+        rss_before=rss_before,
+        rss_after=rss_after,
+        cache_mb=cache_mb,
+    )
+
+
+def reload_under(server: Server, index: Path, command) -> float:
+    """Run ``command`` (which swaps in a new build) beside ``server``: seconds from the swap to /readyz showing it."""
+    before = json.loads(http_get(server.port, "/readyz")[1])["build_id"]
+    link = os.readlink(index)
+    swapped: list[float] = []
+
+    def watch_link() -> None:
+        deadline = time.perf_counter() + 900
+        while not swapped and time.perf_counter() < deadline:
+            if os.readlink(index) != link:
+                swapped.append(time.perf_counter())
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=watch_link, daemon=True)
+    watcher.start()
+    failed: list[BaseException] = []
+    worker = threading.Thread(target=lambda: _catch(command, failed))
+    worker.start()
+    served = None
+    deadline = time.perf_counter() + 900
+    while served is None and time.perf_counter() < deadline and not failed:
+        if swapped and json.loads(http_get(server.port, "/readyz")[1])["build_id"] != before:
+            served = time.perf_counter()
+        time.sleep(0.02)
+    worker.join()
+    watcher.join(5)
+    if failed:
+        raise failed[0]
+    if served is None or not swapped:
+        raise RuntimeError("the server did not serve the new build")
+    print(f"  served by the running server {served - swapped[0]:.2f} s after the swap", flush=True)
+    return served - swapped[0]
+
+
+def _catch(command, failed: list[BaseException]) -> None:
+    try:
+        command()
+    except BaseException as e:
+        failed.append(e)
+
+
+def render_incremental(r: IncrementalResult) -> str:
+    rows = [
+        [
+            f"`{s.command}`",
+            f"{s.seconds:.1f}",
+            f"{s.build_seconds:.1f}",
+            f"{s.seconds / r.full.seconds:.2f}",
+            str(s.passages),
+            s.embedding,
+            f"{s.load:.1f}",
+        ]
+        for s in (r.full, r.add, r.remove, r.rebuild)
+    ]
+    return "\n".join(
+        [
+            "## Incremental builds and live reload",
+            "",
+            f"A corpus of {r.pages} pages in {r.documents} documents: the shipped letter and {BULK_REPORTS} "
+            f"five-page reports of full pages drawn by `tests/pdfs.py` (`dossier_pdf`, their paragraphs taken "
+            f"from the letter in another order under another title, so every text embedded is new). Added: a "
+            f"{r.added_pages}-page report of the same kind ({r.added_passages} passages, {r.added_sentences} "
+            "sentences). Each command runs in a new process as an operator runs it, start-up and model load "
+            "included; the first build starts from an empty embedding cache. `build s` is the build inside "
+            f"the command (reading, splitting, embedding, writing). Reading the whole corpus takes {r.read_s:.1f} "
+            "s; `add` reads it once, to build (the ids it checks the new file against come from the current index).",
+            "",
+            table(
+                ["command", "seconds", "build s", "× full build", "passages", "embedded and cached", "load"],
+                rows,
+                align="lrrrrll",
+            ),
+            "",
+            f"**Adding {r.added_pages} pages to {r.pages} costs {r.ratio:.2f} × the full build** "
+            f"({r.add.seconds:.1f} s against {r.full.seconds:.1f} s). The embedding cache beside the index "
+            f"holds {r.cache_mb:.1f} MB.",
+            "",
+            f"Live reload under the production server (gunicorn, `{GUNICORN_APP}`): the `add` again, then two "
+            "`vraagbaak build` from the cache, each a new build, with a worker serving the index. From each "
+            "symlink swap to `/readyz` answering with the new build: "
+            f"{', '.join(f'{x:.2f}' for x in r.reloads)} s (a check every second, VRAAGBAAK_RELOAD_INTERVAL, "
+            f"then loading and verifying the build). Worker RSS {r.rss_before:.0f} MB before the three, "
+            f"{r.rss_after:.0f} MB after.",
+            "",
+        ]
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class BenchResult:
     """Everything one ``make bench`` run measured; :func:`render` turns it into eval/bench.md."""
@@ -773,6 +1048,7 @@ class BenchResult:
     rss: dict[int, float]
     stop_s: float
     scale: list[ScaleRow]
+    incremental: IncrementalResult
     load_before: float
     load_after: float
     total_s: float
@@ -940,6 +1216,7 @@ def render(r: BenchResult) -> str:
             "",
             f"For comparison: the floor (question encoding) is {ms(floor50)} ms p50.",
             "",
+            render_incremental(r.incremental),
         ]
     )
 

@@ -250,3 +250,40 @@ def letter_pdf(corpus: Corpus, path: Path) -> Path:
             w.line(ln, size=7, leading=10)
     w.save()
     return path
+
+
+def dossier_pdf(path: Path, *, title: str, reference: str, paragraphs: list[str], pages: int) -> Path:
+    """``pages`` full pages of running text, as a report of a ministry prints it, to give a corpus its bulk.
+
+    A title on page 1, a running header with date and reference (so the document's id is
+    ``pdf-<reference>``) and a "Pagina N van M" footer, a numbered heading every four paragraphs, and
+    ``paragraphs`` (footnote marks dropped) taken in turn, again from the first when they run out,
+    until the last page is full. ``eval/bench.py`` builds its incremental-build corpus from these.
+    """
+    header = f"Ministerie van Justitie en Veiligheid | 12 maart 2026 | Kenmerk {reference}"
+    w = Writer(path, title=title)
+    _running(w, 1, pages, header)
+    w.line(title, font=BOLD, size=18, leading=30)
+    n = 0
+    while True:
+        if n % 4 == 0:
+            if w.y < BOTTOM + 60:
+                if w.page == pages:
+                    break
+                w.new_page()
+                _running(w, w.page, pages, header)
+            w.gap(6)
+            w.line(f"{n // 4 + 1}. {title.split(':')[0]}, deel {n // 4 + 1}", font=BOLD, size=12, leading=18)
+        text = FOOTNOTE_MARK.sub("", paragraphs[n % len(paragraphs)])
+        for ln in simpleSplit(text, BODY, 10, RIGHT - LEFT):
+            if w.y < BOTTOM:
+                if w.page == pages:
+                    w.save()
+                    return path
+                w.new_page()
+                _running(w, w.page, pages, header)
+            w.line(ln)
+        w.gap(7)
+        n += 1
+    w.save()
+    return path

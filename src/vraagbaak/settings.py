@@ -54,6 +54,7 @@ ENVIRONMENT = {
     "VRAAGBAAK_PUBLIC_URL": "the service's public origin, for the demo page's embed snippet",
     "VRAAGBAAK_LOG_LEVEL": "log level of the JSON logs (info)",
     "VRAAGBAAK_READ_TIMEOUT": "seconds a client has to send a whole request under gunicorn (10)",
+    "VRAAGBAAK_RELOAD_INTERVAL": "seconds between a process's checks for a new index build (1); off to disable",
     "PROMETHEUS_MULTIPROC_DIR": "prometheus-client's multiprocess directory (set by the gunicorn config)",
 }
 
@@ -90,6 +91,8 @@ class ServiceSettings:
     log_level: str = "INFO"
     #: Seconds a client has to send a whole request under gunicorn (service/worker.py).
     read_timeout: float = 10.0
+    #: Seconds between a process's checks whether the index path shows a new build (service/api.py); None: never.
+    reload_interval: float | None = 1.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,6 +156,7 @@ class Settings:
             public_url=public_origin(get("VRAAGBAAK_PUBLIC_URL")),
             log_level=_log_level(get("VRAAGBAAK_LOG_LEVEL") or "INFO"),
             read_timeout=_seconds(get("VRAAGBAAK_READ_TIMEOUT") or "10", "VRAAGBAAK_READ_TIMEOUT", 3600),
+            reload_interval=_interval(get("VRAAGBAAK_RELOAD_INTERVAL") or "1", "VRAAGBAAK_RELOAD_INTERVAL", 3600),
         )
         threads = get("VRAAGBAAK_NUM_THREADS")
         engines = get("VRAAGBAAK_ENGINES")
@@ -240,6 +244,16 @@ def _seconds(value: str, name: str, hi: float) -> float:
     if not 0 < seconds <= hi:  # also refuses nan and inf
         raise SettingsError(f"{name} must be seconds above 0 and at most {hi:g}, got {value!r}")
     return seconds
+
+
+def _interval(value: str, name: str, hi: float) -> float | None:
+    """Seconds as for _seconds; "off" (or 0) is None."""
+    if value.lower() in {"off", "0"}:
+        return None
+    try:
+        return _seconds(value, name, hi)
+    except SettingsError:
+        raise SettingsError(f"{name} must be seconds above 0 and at most {hi:g}, or off; got {value!r}") from None
 
 
 def _megabytes(value: str, name: str) -> float:

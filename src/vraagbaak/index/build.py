@@ -2,7 +2,11 @@
 
 A build writes a fresh directory next to the target and then swaps a symlink
 onto the configured path with one atomic rename, so a reader never sees a
-half-written index and a running service keeps the files it opened.
+half-written index and a running service keeps the files it opened (and, since
+service/api.py watches the link, loads the new build within a second or so).
+
+Only texts the embedding cache has not seen are embedded (index/embedcache.py,
+``<index>.cache/`` beside the link): adding a document embeds that document.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import asdict
@@ -23,6 +28,7 @@ import numpy as np
 
 from vraagbaak.corpus import Document
 from vraagbaak.corpus.directory import read_corpus, sources
+from vraagbaak.index.embedcache import EmbeddingCache, identity
 from vraagbaak.index.embedders import Embedder, sparse_encoder
 from vraagbaak.index.model import SplitConfig, strip_marks
 from vraagbaak.index.passages import Splitter
@@ -48,22 +54,37 @@ def build_index(
     split: SplitConfig | None = None,
     index_type: str = "flat",
     progress: bool = True,
+    cache: EmbeddingCache | bool = True,
 ) -> Manifest:
-    """Read, split, embed and store the corpus, then swap the result into ``index_dir``."""
+    """Read, split, embed and store the corpus, then swap the result into ``index_dir``.
+
+    ``cache``: True uses (and updates) the embedding cache beside ``index_dir``; False embeds every
+    text; an :class:`EmbeddingCache` of this embedder is used as given (its counters then say what
+    was embedded and what reused).
+    """
     started = time.perf_counter()
     corpus_path, index_dir = Path(corpus_path), Path(index_dir)
     corpus = read_corpus(corpus_path)
     source_files = sources(corpus_path)
     split = split or SplitConfig()
     passages = Splitter(split).split(corpus)
-    vectors = embedder.embed_passages([p.search_text for p in passages], progress=progress, desc="passages")
+    if not isinstance(cache, EmbeddingCache):
+        cache = EmbeddingCache.for_index(index_dir, embedder) if cache else EmbeddingCache(None, embedder)
+    elif cache.identity != identity(embedder):
+        raise ValueError("the embedding cache given belongs to another embedder")
+    vectors = cache.dense([p.search_text for p in passages], embedder, progress=progress, desc="passages")
     # Sentences carry their passage's context too: a bare memo sentence is as vague as a bare heading.
     sentence_texts = [p.search_prefix + strip_marks(p.text[a:b]) for p in passages for a, b in p.sentences]
-    sentence_vectors = embedder.embed_passages(sentence_texts, progress=progress, desc="sentences")
+    sentence_vectors = cache.dense(sentence_texts, embedder, progress=progress, desc="sentences")
     sparse = None
     if (encoder := sparse_encoder(embedder)) is not None:
-        rows = [encoder.sparse_passages([p.search_text])[0] for p in _progress(passages, progress, "sparse terms")]
+        rows = cache.sparse([p.search_text for p in passages], encoder, progress=progress, desc="sparse terms")
         sparse = SparseMatrix.from_rows(rows, encoder.sparse_dim)
+    # Saved before the build is written: the embedding is the expensive part, and a build that fails
+    # after it (a full disk) is then cheap to run again.
+    cache.save()
+    if progress:
+        print(f"embedding: {cache.summary()}", file=sys.stderr)
 
     builds = index_dir.parent / f"{index_dir.name}.builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -120,14 +141,6 @@ def build_index(
     _swap_symlink(index_dir, final)
     _prune(builds, keep=final)
     return manifest
-
-
-def _progress(items, enabled: bool, desc: str):
-    if not enabled:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=desc, unit="passage")
 
 
 def _document_entry(doc: Document) -> dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -191,6 +192,19 @@ def load_index(index_dir: Path, *, check: Callable[[Manifest], None] | None = No
     return LoadedIndex(real, manifest, documents, passages, vectors, sentence_vectors, offsets, sparse)
 
 
+def build_fingerprint(index_dir: Path) -> tuple[str, int, int, int] | None:
+    """Which build ``index_dir`` shows now, cheaply: the directory the link resolves to and its manifest's
+    inode, mtime and size (None when there is no manifest). A running service compares it every second or so
+    (service/api.py); a new build is a new directory, a manifest rewritten in place a new inode or mtime.
+    """
+    real = os.path.realpath(index_dir)
+    try:
+        st = os.stat(os.path.join(real, "manifest.json"))
+    except OSError:
+        return None
+    return real, st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def stale_reason(
     index_dir: Path,
     corpus_path: Path,
@@ -220,4 +234,4 @@ def stale_reason(
     return None
 
 
-__all__ = ["IndexLoadError", "LoadedIndex", "Manifest", "load_index", "stale_reason"]
+__all__ = ["IndexLoadError", "LoadedIndex", "Manifest", "build_fingerprint", "load_index", "stale_reason"]

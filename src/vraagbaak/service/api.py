@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -19,9 +21,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.search import QueryTooLongError, Searcher, UnknownDocumentError
-from vraagbaak.index.store import IndexLoadError
+from vraagbaak.index.store import IndexLoadError, build_fingerprint
 from vraagbaak.service.errors import ApiError, error_response
-from vraagbaak.service.observability import log, record_answer, record_search
+from vraagbaak.service.observability import log, record_answer, record_index, record_reload, record_search
 from vraagbaak.service.params import SearchParams, parse_passages_params, parse_search_params
 
 MAX_BODY_BYTES = 16 * 1024
@@ -33,7 +35,21 @@ api = Blueprint("api", __name__)
 
 @dataclass
 class AppState:
-    """What the routes serve from: the searcher, or why there is none and how to try again."""
+    """What the routes serve from: the searcher, or why there is none and how to try again.
+
+    **Live reload.** When the app loads the index itself (``loader`` set), a daemon thread of this
+    process checks every ``reload_interval`` seconds whether ``index_dir`` now shows another build
+    (:func:`vraagbaak.index.store.build_fingerprint`: the link's target and its manifest's stat, a few
+    system calls). If so it loads that build (every checksum verified, the embedder reused) while the
+    requests go on being answered by the current searcher, then replaces the reference in one
+    assignment: a request uses the searcher it started with to the end, and none fails. The old
+    searcher is then referenced by nothing (the caches are emptied for the new build), so its index,
+    FAISS vectors and BM25 are freed once its last request is done. A build that does not load
+    (damaged, another model's) leaves the current one serving, is logged once and tried again only
+    when the index path shows yet another build. The thread starts with the app (under gunicorn in
+    the worker, after the fork), holds the state only weakly and ends with it. A worker that has no
+    searcher yet is left to :meth:`current`, which tries again on requests (the degrade path).
+    """
 
     searcher: Searcher | None = None
     #: Loads the index again; set when the app may start without one (a gunicorn worker).
@@ -43,6 +59,14 @@ class AppState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Whole search responses of recent questions, per index build (None: no cache).
     responses: LRUCache | None = None
+    #: The index path whose builds are followed, and how often it is checked (None: never).
+    index_dir: Path | None = None
+    reload_interval: float | None = None
+    #: The build the searcher was loaded from, and the last build that failed to load (both fingerprints).
+    loaded_build: tuple | None = None
+    failed_build: tuple | None = None
+    _watcher: threading.Thread | None = field(default=None, repr=False)
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def current(self) -> Searcher | None:
         """The searcher; a worker that has none tries to load it again, at most every RELOAD_RETRY_SECONDS."""
@@ -58,17 +82,82 @@ class AppState:
     def try_load(self) -> None:
         self.last_attempt = time.monotonic()
         try:
-            self.searcher = self.loader()  # type: ignore[misc]
+            self.use(self.loader())  # type: ignore[misc]
             self.load_error = None
-            log.info("index loaded", extra={"fields": {"passages": self.searcher.index.manifest.passage_count}})
+            log.info("index loaded", extra={"fields": self._describe(self.searcher)})
         except IndexLoadError as e:
             self.load_error = str(e)
             log.error("index not loaded; this worker answers 503 until it loads", extra={"fields": {"reason": str(e)}})
+
+    def use(self, searcher: Searcher) -> None:
+        """Serve ``searcher`` from now on: the caches are emptied for its build, then one assignment."""
+        for cache in (self.responses, searcher.encodings):
+            if cache is not None:
+                cache.bind(searcher.build_id)
+        self.loaded_build = build_fingerprint(searcher.index.path)
+        self.searcher = searcher
+        record_index(searcher.index.manifest)
+
+    def check_for_new_build(self) -> bool:
+        """Load the build the index path shows now if it is not the one served; True when it was swapped in."""
+        if self.loader is None or self.index_dir is None or self.searcher is None:
+            return False  # nothing loaded yet: current() retries on requests (the degrade path)
+        with self._reload_lock:
+            seen = build_fingerprint(self.index_dir)
+            if seen is None or seen == self.loaded_build or seen == self.failed_build:
+                return False
+            try:
+                searcher = self.loader()
+            except Exception as e:  # IndexLoadError mostly; whatever it is, the current build goes on
+                self.failed_build = seen
+                record_reload(ok=False)
+                log.error(
+                    "new index build not loaded; the current one goes on serving",
+                    extra={"fields": {"reason": str(e), "path": seen[0], **self._describe(self.searcher)}},
+                )
+                return False
+            self.use(searcher)
+            self.failed_build = None
+            record_reload(ok=True)
+            log.info("index reloaded", extra={"fields": self._describe(searcher)})
+            return True
+
+    def start_watching(self) -> None:
+        """Start the watcher thread (create_app does, so in gunicorn in the worker, after the fork)."""
+        if not self.reload_interval or self.loader is None or self.index_dir is None:
+            return
+        with self.lock:
+            if self._watcher is None:
+                self._watcher = threading.Thread(
+                    target=_watch, args=(weakref.ref(self), self.reload_interval), name="index-watch", daemon=True
+                )
+                self._watcher.start()
+
+    @staticmethod
+    def _describe(searcher: Searcher | None) -> dict:
+        if searcher is None:
+            return {}
+        m = searcher.index.manifest
+        return {"build_id": searcher.build_id, "built_at": m.built_at, "passages": m.passage_count}
 
     def not_ready_message(self) -> str:
         if self.load_error:
             return f"the index could not be loaded: {self.load_error}"
         return "the index is not loaded yet"
+
+
+def _watch(ref: weakref.ref[AppState], interval: float) -> None:
+    """The watcher thread: check every ``interval`` seconds, for as long as the app exists."""
+    while True:
+        time.sleep(interval)
+        state = ref()
+        if state is None:
+            return
+        try:
+            state.check_for_new_build()
+        except Exception:  # never let the thread die: the next round tries again
+            log.exception("index reload check failed")
+        del state
 
 
 def _state() -> AppState:
@@ -191,7 +280,15 @@ def healthz() -> Response:
 def readyz() -> Response:
     searcher = _ready()
     m = searcher.index.manifest
-    return jsonify({"status": "ready", "passages": m.passage_count, "model": m.model_id, "built_at": m.built_at})
+    return jsonify(
+        {
+            "status": "ready",
+            "passages": m.passage_count,
+            "model": m.model_id,
+            "built_at": m.built_at,
+            "build_id": searcher.build_id,
+        }
+    )
 
 
 @api.app_errorhandler(ApiError)

@@ -1,6 +1,7 @@
 """The Flask application factory: wires the API, the widget and the cross-cutting layers together.
 
-The app loads the index and the embedder once, at creation, and refuses an index
+The app loads the embedder once, at creation, and the index at creation and again whenever the
+index path shows a new build (live reload, ``vraagbaak.service.api.AppState``). It refuses an index
 that does not fit the configured embedder (``vraagbaak.settings.check_compatible``).
 It never parses the corpus: everything it serves comes from the index directory.
 """
@@ -83,10 +84,13 @@ def create_app(
     state = AppState(searcher, responses=question_cache(settings, "response"))
     if searcher is None:
         state.loader = searcher_loader(settings, embedder=embedder, encodings=question_cache(settings, "encoding"))
+        # Follow the index path: a new build is served within about reload_interval seconds (AppState).
+        state.index_dir, state.reload_interval = settings.index_dir, settings.service.reload_interval
         if degrade:
             state.try_load()
         else:
-            state.searcher = state.loader()
+            state.use(state.loader())
+        state.start_watching()
     app.extensions["vraagbaak"] = state
 
     service = settings.service

@@ -28,6 +28,9 @@ Why these settings:
   (a restart after the files changed under the server) starts degraded and
   answers 503 with the reason until it can load (service/api.py), so the
   master and the other workers go on.
+* A new build needs no SIGHUP: each worker follows the index link itself
+  (``VRAAGBAAK_RELOAD_INTERVAL``, 1 s) and swaps the new build in while it
+  serves (service/api.py AppState, docs/operations.md "Live reload").
 * SIGTERM: the master stops accepting, workers finish in-flight requests for
   up to ``graceful_timeout`` seconds, then everything exits 0.
 * Prometheus multiprocess mode: ``PROMETHEUS_MULTIPROC_DIR`` is set here,

@@ -18,6 +18,7 @@ workers, so a scrape sees the whole server whichever worker answers it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import json
@@ -34,10 +35,19 @@ from flask import Flask, Response, g, request
 
 # In multiprocess mode prometheus-client writes to PROMETHEUS_MULTIPROC_DIR as soon as a metric exists:
 # the gunicorn config creates that directory in the master, before any worker imports this module.
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from werkzeug.exceptions import NotFound
 
 from vraagbaak.index.search import SearchResult
+from vraagbaak.index.store import Manifest
 
 log = logging.getLogger("vraagbaak.request")
 #: The methods that get their own label value; any other is counted as "other".
@@ -54,6 +64,23 @@ SEARCH_TOTAL_SECONDS = Histogram("vraagbaak_search_total_seconds", "Searcher.sea
 #: Lookups in the repeated-question caches: cache is "response" or "encoding", result "hit" or "miss".
 CACHE_LOOKUPS = Counter("vraagbaak_cache_lookups", "Repeated-question cache lookups", ["cache", "result"])
 CACHES = ("response", "encoding")
+#: The build each process serves (under gunicorn one sample per live worker, labelled with its pid):
+#: after a new build, every worker's values change within a second or so (service/api.py, live reload).
+INDEX_PASSAGES = Gauge(
+    "vraagbaak_index_passages", "Passages of the index build this process serves", multiprocess_mode="liveall"
+)
+INDEX_BUILT = Gauge(
+    "vraagbaak_index_built_timestamp_seconds",
+    "Build time (manifest built_at) of the index build this process serves",
+    multiprocess_mode="liveall",
+)
+INDEX_LOADED = Gauge(
+    "vraagbaak_index_loaded_timestamp_seconds",
+    "When this process loaded the index build it serves",
+    multiprocess_mode="liveall",
+)
+#: Builds loaded while serving (result "loaded"), and new builds that could not be loaded ("failed").
+INDEX_RELOADS = Counter("vraagbaak_index_reloads", "New index builds met while serving", ["result"])
 
 
 class JsonFormatter(logging.Formatter):
@@ -100,6 +127,18 @@ def cache_counter(cache: str) -> Callable[[bool], None]:
         (hit if found else miss).inc()
 
     return count
+
+
+def record_index(manifest: Manifest) -> None:
+    """The build this process serves from now on, to /metrics."""
+    INDEX_PASSAGES.set(manifest.passage_count)
+    with contextlib.suppress(ValueError):  # a manifest written by hand may carry any string
+        INDEX_BUILT.set(datetime.fromisoformat(manifest.built_at).timestamp())
+    INDEX_LOADED.set(time.time())
+
+
+def record_reload(*, ok: bool) -> None:
+    INDEX_RELOADS.labels("loaded" if ok else "failed").inc()
 
 
 def record_search(query: str, result: SearchResult) -> None:

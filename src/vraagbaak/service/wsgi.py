@@ -1,7 +1,8 @@
 """The WSGI entry point: ``gunicorn ... 'vraagbaak.service.wsgi:create()'`` (see ``GUNICORN_ARGS``).
 
-Each gunicorn worker calls :func:`create` once, after the fork, so the model and the
-index are loaded once per worker. The master has already checked the settings and
+Each gunicorn worker calls :func:`create` once, after the fork, so the model is loaded
+once per worker, and the index with it and again for each new build (live reload: a
+thread of the worker follows the index link, service/api.py AppState). The master has already checked the settings and
 refused to start on a bad index (gunicorn_conf.on_starting); a worker that meets one
 later (the index damaged under a running server, then a worker restart) starts
 degraded: 503 with the reason on /readyz and the API, retrying, while the others serve.
