@@ -114,3 +114,22 @@ def test_two_sources_may_not_give_the_same_document(tmp_path):
     (tmp_path / "b.txt").write_text(DEFAULT_CORPUS.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(UnreadableDocumentError, match=r"^b\.txt: document brief-7534332 is also in a\.txt$"):
         read_corpus(tmp_path)
+
+
+def test_the_reader_limits_are_settings(dirs, tmp_path, monkeypatch, capsys):
+    from pdfs import simple_pdf
+
+    from vraagbaak.corpus.formats import limits
+
+    monkeypatch.setattr("vraagbaak.corpus.formats._limits", limits())  # the CLI sets them process-wide
+    corpus, _ = dirs
+    assert cli.main(["build"]) == 0
+    before = checksum(corpus)
+    capsys.readouterr()
+    monkeypatch.setenv("VRAAGBAAK_MAX_PAGES", "2")
+    assert cli.main(["add", str(simple_pdf(tmp_path / "drie.pdf", pages=3))]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == "vraagbaak: refused drie.pdf: 3 pages, more than the limit of 2"
+    assert checksum(corpus) == before
+    monkeypatch.setenv("VRAAGBAAK_MAX_PAGES", "twee")
+    assert cli.main(["list"]) == 1
+    assert "VRAAGBAAK_MAX_PAGES" in capsys.readouterr().err

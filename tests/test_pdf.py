@@ -9,6 +9,7 @@ import pytest
 from pdfs import letter_pdf, protected_pdf, report_pdf, scanned_pdf, simple_pdf
 
 from vraagbaak.corpus import DEFAULT_CORPUS, UnreadableDocumentError, read_file, read_path
+from vraagbaak.corpus.formats import Limits
 from vraagbaak.corpus.pdf import NO_TEXT, PdfReader, _in_child, read_pdf
 from vraagbaak.index.passages import Splitter
 
@@ -167,9 +168,29 @@ def test_a_scanned_pdf_without_a_text_layer(tmp_path):
 
 def test_size_and_page_limits(tmp_path):
     path = simple_pdf(tmp_path / "drie.pdf", pages=3)
-    assert "more than the limit of 100" in refused(path, PdfReader(max_bytes=100))
-    assert refused(path, PdfReader(max_pages=2)) == "3 pages, more than the limit of 2"
-    assert PdfReader(max_pages=3).read(path).page_count == 3
+    assert "more than the limit of 100" in refused(path, PdfReader(limits=Limits(max_bytes=100)))
+    assert refused(path, PdfReader(limits=Limits(max_pages=2))) == "3 pages, more than the limit of 2"
+    assert PdfReader(limits=Limits(max_pages=3)).read(path).page_count == 3
+
+
+def test_the_registry_limits_apply_to_every_reader(tmp_path):
+    """What VRAAGBAAK_MAX_PAGES and VRAAGBAAK_MAX_DOCUMENT_MB set (the CLI calls set_limits)."""
+    from vraagbaak.corpus.formats import limits, set_limits
+
+    pdf = simple_pdf(tmp_path / "drie.pdf", pages=3)
+    text = tmp_path / "notitie.md"
+    text.write_text("# Notitie\n\n" + "Tekst. " * 100, encoding="utf-8")
+    before = limits()
+    try:
+        set_limits(Limits(max_pages=2))
+        with pytest.raises(UnreadableDocumentError, match=r"^drie\.pdf: 3 pages, more than the limit of 2$"):
+            read_path(pdf)
+        set_limits(Limits(max_bytes=500))
+        with pytest.raises(UnreadableDocumentError, match=r"^notitie\.md: \d+ bytes, more than the limit of 500$"):
+            read_path(text)
+    finally:
+        set_limits(before)
+    assert read_path(pdf).page_count == 3
 
 
 def _parse_forever(path: Path, **_: object) -> None:
@@ -185,7 +206,7 @@ def test_a_parse_that_runs_too_long_is_stopped(tmp_path):
 def test_in_process_and_in_child_read_the_same(tmp_path):
     path = simple_pdf(tmp_path / "notitie.pdf", pages=2)
     checksum = PdfReader().read(path).checksum
-    assert PdfReader(timeout_s=None).read(path) == PdfReader().read(path)
+    assert PdfReader(limits=Limits(timeout_s=None)).read(path) == PdfReader().read(path)
     assert read_pdf(path, checksum=checksum) == PdfReader().read(path)
 
 

@@ -23,7 +23,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from vraagbaak.corpus.formats import UnreadableDocumentError
+from vraagbaak.corpus.formats import UnreadableDocumentError, set_limits
 from vraagbaak.index.embedders import EmbedderError
 from vraagbaak.index.store import IndexLoadError
 from vraagbaak.settings import ENVIRONMENT, Settings, SettingsError, apply_process_environment
@@ -280,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             embedder=getattr(args, "embedder", None),
         )
         apply_process_environment(settings)
+        set_limits(settings.reader_limits)
         return args.func(settings, args)
     except (SettingsError, IndexLoadError, EmbedderError, UnreadableDocumentError) as e:
         print(f"vraagbaak: {e}", file=sys.stderr)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from vraagbaak.corpus.formats import Limits
 from vraagbaak.index.config import RetrievalConfig, from_table
 from vraagbaak.index.embedders import DEFAULT_SPEC, EmbedderError, check_spec, model_id_for
 from vraagbaak.index.model import SplitConfig
@@ -55,6 +56,9 @@ ENVIRONMENT = {
     "VRAAGBAAK_LOG_LEVEL": "log level of the JSON logs (info)",
     "VRAAGBAAK_READ_TIMEOUT": "seconds a client has to send a whole request under gunicorn (10)",
     "VRAAGBAAK_RELOAD_INTERVAL": "seconds between a process's checks for a new index build (1); off to disable",
+    "VRAAGBAAK_MAX_DOCUMENT_MB": "the largest source file a reader takes, in megabytes (50)",
+    "VRAAGBAAK_MAX_PAGES": "the most pages a PDF may have (1000)",
+    "VRAAGBAAK_PARSE_TIMEOUT": "seconds a PDF may take to parse before it is refused (120)",
     "PROMETHEUS_MULTIPROC_DIR": "prometheus-client's multiprocess directory (set by the gunicorn config)",
 }
 
@@ -109,6 +113,8 @@ class Settings:
     #: Bounds of the repeated-question caches (index/cache.py): entries per cache, megabytes for both.
     cache_entries: int = 1024
     cache_mb: float = 64.0
+    #: What the readers refuse beyond: file size, PDF pages, PDF parse time (corpus/formats.py).
+    reader_limits: Limits = field(default_factory=Limits)
     split: SplitConfig = field(default_factory=SplitConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -169,6 +175,13 @@ class Settings:
             engines=_integer(engines, "VRAAGBAAK_ENGINES", 1, 256) if engines else None,
             cache_entries=_integer(get("VRAAGBAAK_CACHE_ENTRIES") or "1024", "VRAAGBAAK_CACHE_ENTRIES", 0, 1_000_000),
             cache_mb=_megabytes(get("VRAAGBAAK_CACHE_MB") or "64", "VRAAGBAAK_CACHE_MB"),
+            reader_limits=Limits(
+                max_bytes=int(
+                    _megabytes(get("VRAAGBAAK_MAX_DOCUMENT_MB") or "50", "VRAAGBAAK_MAX_DOCUMENT_MB") * 2**20
+                ),
+                max_pages=_integer(get("VRAAGBAAK_MAX_PAGES") or "1000", "VRAAGBAAK_MAX_PAGES", 1, 1_000_000),
+                timeout_s=_seconds(get("VRAAGBAAK_PARSE_TIMEOUT") or "120", "VRAAGBAAK_PARSE_TIMEOUT", 86_400),
+            ),
             split=from_table(SplitConfig, tables.get("split", {}), "split"),
             retrieval=from_table(RetrievalConfig, tables.get("retrieval", {}), "retrieval"),
             service=service,

@@ -9,6 +9,7 @@ file type '.docx'; supported: .htm, .html, .markdown, .md, .pdf, .txt")``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -16,6 +17,33 @@ from vraagbaak.corpus.model import Corpus
 
 #: The largest source file any reader takes (50 MB).
 MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What every reader refuses beyond: file size, pages, and the seconds a PDF parse may take.
+
+    The command line sets them from VRAAGBAAK_MAX_DOCUMENT_MB, VRAAGBAAK_MAX_PAGES and
+    VRAAGBAAK_PARSE_TIMEOUT (:func:`set_limits`); a reader made with explicit limits keeps its own.
+    """
+
+    max_bytes: int = MAX_BYTES
+    max_pages: int = 1000
+    #: None parses in this process, without a time limit (for callers that isolate it already).
+    timeout_s: float | None = 120.0
+
+
+_limits = Limits()
+
+
+def limits() -> Limits:
+    return _limits
+
+
+def set_limits(new: Limits) -> None:
+    """The limits every registered reader applies from now on."""
+    global _limits
+    _limits = new
 
 
 class UnreadableDocumentError(ValueError):

@@ -43,13 +43,11 @@ from vraagbaak.corpus.blocks import (
     file_slug,
     kind_from_title,
 )
-from vraagbaak.corpus.formats import MAX_BYTES, UnreadableDocumentError
+from vraagbaak.corpus.formats import Limits, UnreadableDocumentError, limits
 from vraagbaak.corpus.model import SUPERSCRIPTS, Corpus
 from vraagbaak.corpus.words import Lexicon, expand_ligatures, join_hyphenated, repair_words
 
 #: Defaults for the limits; :class:`PdfReader` takes others.
-MAX_PAGES = 1000
-TIMEOUT_S = 120.0
 NO_TEXT = "geen tekstlaag: een gescande PDF; OCR wordt niet ondersteund"
 
 MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -101,7 +99,7 @@ def _is_bold(name: str, weight: int) -> bool:
     return weight >= 600 or re.search(r"bold|black|heavy|semibold|demi", name, re.I) is not None
 
 
-def extract(path: Path, *, max_pages: int = MAX_PAGES) -> RawDocument:
+def extract(path: Path, *, max_pages: int | None = None) -> RawDocument:
     """Every page's characters with positions and fonts, via PDFium; refusals as one line."""
     import ctypes
 
@@ -109,6 +107,7 @@ def extract(path: Path, *, max_pages: int = MAX_PAGES) -> RawDocument:
     import pypdfium2.raw as raw
 
     name = path.name
+    max_pages = limits().max_pages if max_pages is None else max_pages
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
@@ -404,22 +403,19 @@ class PdfReader:
     name = "pdf"
     suffixes = (".pdf",)
 
-    def __init__(
-        self, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES, timeout_s: float | None = TIMEOUT_S
-    ) -> None:
-        self.max_bytes = max_bytes
-        self.max_pages = max_pages
-        #: None parses in this process (no time limit), for callers that already isolate it.
-        self.timeout_s = timeout_s
+    def __init__(self, *, limits: Limits | None = None) -> None:
+        #: None: the registry's current limits (formats.limits()), read at each read.
+        self.limits = limits
 
     def read(self, path: Path) -> Corpus:
         """The PDF as one document; see the module docstring for what is rebuilt and what is refused."""
         path = Path(path)
-        data = _check_file(path, self.max_bytes)
+        lim = self.limits or limits()
+        data = _check_file(path, lim.max_bytes)
         checksum = hashlib.sha256(data).hexdigest()
-        if self.timeout_s is None:
-            return read_pdf(path, checksum=checksum, max_pages=self.max_pages)
-        return _in_child(path, checksum, self.max_pages, self.timeout_s, read_pdf)
+        if lim.timeout_s is None:
+            return read_pdf(path, checksum=checksum, max_pages=lim.max_pages)
+        return _in_child(path, checksum, lim.max_pages, lim.timeout_s, read_pdf)
 
 
 def _check_file(path: Path, max_bytes: int) -> bytes:
@@ -478,7 +474,7 @@ def _in_child(path: Path, checksum: str, max_pages: int, timeout_s: float, fn) -
     return value
 
 
-def read_pdf(path: Path, *, checksum: str = "", max_pages: int = MAX_PAGES) -> Corpus:
+def read_pdf(path: Path, *, checksum: str = "", max_pages: int | None = None) -> Corpus:
     """Read ``path`` in this process, without the size or time limits of :class:`PdfReader`."""
     raw_doc = extract(path, max_pages=max_pages)
     if not any(c.text.strip() for p in raw_doc.pages for c in p.chars):

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from vraagbaak.corpus.blocks import DocumentStart, Text, assemble, file_slug
-from vraagbaak.corpus.formats import MAX_BYTES, UnreadableDocumentError
+from vraagbaak.corpus.formats import UnreadableDocumentError, limits
 from vraagbaak.corpus.model import Corpus
 from vraagbaak.corpus.words import Lexicon, clean_text, join_hyphenated
 
@@ -26,9 +26,10 @@ LETTERHEAD = re.compile(r"^(> Retouradres |Cluster secretaris-generaal$)")
 LETTERHEAD_WINDOW = 40  # non-blank lines searched for it
 
 
-def read_source_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
+def read_source_text(path: Path, *, max_bytes: int | None = None) -> tuple[str, str]:
     """The file's text and the SHA-256 of its bytes; one-line refusals for what no text reader takes."""
     name = path.name
+    max_bytes = limits().max_bytes if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
         if size > max_bytes:
