@@ -54,7 +54,7 @@ lint: venv-dev
 eval: venv-dev index
 	$(PY) -m eval
 
-# Builds its own index in a temporary directory, starts gunicorn on a free loopback port. About 4 minutes on 2 cores.
+# Builds its own index in a temporary directory, starts gunicorn on a free loopback port. About 11 minutes on 2 quiet cores.
 bench: venv
 	$(PY) -m eval.bench
 
