@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 from vraagbaak.corpus.blocks import (
     DocumentStart,
@@ -34,7 +33,7 @@ from vraagbaak.corpus.blocks import (
 )
 from vraagbaak.corpus.formats import UnreadableDocumentError
 from vraagbaak.corpus.model import Corpus
-from vraagbaak.corpus.plaintext import read_source_text, title_from_file_name
+from vraagbaak.corpus.plaintext import TextFormatReader, title_from_file_name
 from vraagbaak.corpus.words import clean_text
 
 BOILERPLATE = ("nav", "header", "footer", "aside", "script", "style", "noscript", "template", "form", "button")
@@ -43,14 +42,12 @@ PARAGRAPHS = {"p", "dt", "dd", "pre", "figcaption", "caption", "address"}
 DATE_META = ("dcterms.issued", "dc.date", "dcterms.date", "date", "overheid.datum")
 
 
-class HtmlReader:
+class HtmlReader(TextFormatReader):
     name = "html"
     suffixes = (".html", ".htm")
 
-    def read(self, path: Path) -> Corpus:
-        path = Path(path)
-        text, checksum = read_source_text(path)
-        return read_html(text, source=path.name, checksum=checksum)
+    def parse(self, text: str, *, source: str, checksum: str) -> Corpus:
+        return read_html(text, source=source, checksum=checksum)
 
 
 def visible_text(html: str) -> str:

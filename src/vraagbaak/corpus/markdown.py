@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 from vraagbaak.corpus.blocks import (
     DocumentStart,
@@ -33,7 +32,7 @@ from vraagbaak.corpus.blocks import (
 )
 from vraagbaak.corpus.formats import UnreadableDocumentError
 from vraagbaak.corpus.model import Corpus
-from vraagbaak.corpus.plaintext import read_source_text, title_from_file_name
+from vraagbaak.corpus.plaintext import TextFormatReader, title_from_file_name
 from vraagbaak.corpus.words import clean_text
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -44,14 +43,12 @@ FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 ADMONITION = re.compile(r"^\[!\w+\][ \t]*", re.I)
 
 
-class MarkdownReader:
+class MarkdownReader(TextFormatReader):
     name = "markdown"
     suffixes = (".md", ".markdown")
 
-    def read(self, path: Path) -> Corpus:
-        path = Path(path)
-        text, checksum = read_source_text(path)
-        return read_markdown(text, source=path.name, checksum=checksum)
+    def parse(self, text: str, *, source: str, checksum: str) -> Corpus:
+        return read_markdown(text, source=source, checksum=checksum)
 
 
 def read_markdown(text: str, *, source: str, checksum: str = "") -> Corpus:

@@ -48,6 +48,21 @@ def read_source_text(path: Path, *, max_bytes: int | None = None) -> tuple[str, 
     return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()
 
 
+class TextFormatReader:
+    """A reader of one text format: :func:`read_source_text`'s refusals, then the format's ``parse``."""
+
+    name: str = ""
+    suffixes: tuple[str, ...] = ()
+
+    def read(self, path: Path) -> Corpus:
+        path = Path(path)
+        text, checksum = read_source_text(path)
+        return self.parse(text, source=path.name, checksum=checksum)
+
+    def parse(self, text: str, *, source: str, checksum: str) -> Corpus:
+        raise NotImplementedError
+
+
 def title_from_file_name(name: str) -> str:
     """``"memo-dji_2026.txt"`` -> ``"Memo dji 2026"``: the title of a document that names none."""
     words = re.sub(r"[-_]+", " ", Path(name).stem).split()
@@ -83,20 +98,18 @@ def _join_lines(lines: list[str], lexicon: Lexicon | None) -> str:
     return out
 
 
-class TextReader:
+class TextReader(TextFormatReader):
     """``.txt``: the extracted letter when it carries the letterhead, else plain text."""
 
     name = "text"
     suffixes = (".txt",)
 
-    def read(self, path: Path) -> Corpus:
-        path = Path(path)
-        text, checksum = read_source_text(path)
+    def parse(self, text: str, *, source: str, checksum: str) -> Corpus:
         if not is_extracted_letter(text):
-            return read_plain(text, source=path.name, checksum=checksum)
+            return read_plain(text, source=source, checksum=checksum)
         from vraagbaak.corpus.reader import read_text
 
         try:
-            return read_text(text, source=path.name)
+            return read_text(text, source=source)
         except ValueError as e:
-            raise UnreadableDocumentError(f"{path.name}: {e}") from None
+            raise UnreadableDocumentError(f"{source}: {e}") from None
