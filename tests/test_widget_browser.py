@@ -331,3 +331,43 @@ def test_a_pdf_result_links_to_its_page_and_no_other_origin(service, page):
     assert link.get_attribute("href") == f"{service.url}/api/documents/{seen['doc']}/file#page={seen['page']}"
     assert link.get_attribute("rel") == "noopener" and link.get_attribute("target") == "_blank"
     assert not page.errors
+
+
+def test_citaat_kopieren_copies_the_quotation_with_its_source(service, page):
+    from playwright.sync_api import expect
+
+    # A stand-in clipboard: what the widget writes is what a reader would paste.
+    page.add_init_script("navigator.clipboard.writeText = async (t) => { window.__copied = t; };")
+    page.goto(service.url + "/")
+    ask(page, POLICE)
+    top = page.locator(OPTIONS).first
+    highlight = top.locator("mark").inner_text()
+    top.locator("button.copy").click()
+    expect(top.locator("button.copy")).to_have_text("Gekopieerd")
+    copied = page.evaluate("window.__copied")
+    assert copied.startswith("“" + highlight.strip() + "” (Beleidsbrief Justitie en Veiligheid (24 april 2026), ")
+    assert copied.endswith(", p. 2)")
+    assert not page.errors
+
+
+def test_a_result_without_pages_shows_no_page(service, page):
+    """Markdown, HTML and text documents have no pages: the widget shows the section alone."""
+    import json as _json
+
+    from playwright.sync_api import expect
+
+    def pageless(route):
+        body = route.fetch().json()
+        first = body["results"][0]
+        first.update(page=None, page_end=None, source_url=None, citation="Notitie cyberweerbaarheid mkb, Aanpak")
+        route.fulfill(status=200, content_type="application/json", body=_json.dumps(body))
+
+    page.route("**/api/search?*", pageless)
+    page.goto(service.url + "/")
+    ask(page, POLICE)
+    top = page.locator(OPTIONS).first
+    expect(top.locator(".section")).to_be_visible()
+    expect(top.locator(".page")).to_have_count(0)
+    assert " · " not in top.locator(".path").inner_text()
+    expect(page.locator(OPTIONS).nth(1).locator(".page")).to_have_count(1)
+    assert not page.errors

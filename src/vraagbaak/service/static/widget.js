@@ -30,7 +30,7 @@
       unreachable: "The search service cannot be reached. Please try again later.",
       failed: "Search failed", noAnswer: "No confident answer.",
       noAnswerMore: " These are the closest passages.",
-      footnotes: (n) => "Footnotes (" + n + ")", copy: "Copy citation", copied: "Copied",
+      footnotes: (n) => "Footnotes (" + n + ")", copy: "Copy quotation", copied: "Copied",
       copyFailed: "Copy failed", more: "Show whole passage", less: "Show less",
       open: (p) => "Open the PDF at p. " + p,
       hint: "↑↓ choose · Enter open · Esc clear", date: "en-GB",
@@ -436,7 +436,9 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
 
     async _copy(h, button) {
       const t = this.t;
-      const text = h.citation || "";
+      // A citaat is the quotation itself: the highlighted sentence in quotes, then where it stands.
+      const quote = (h.highlight || h.text || "").trim();
+      const text = quote ? "“" + quote + "” (" + (h.citation || "") + ")" : h.citation || "";
       let ok = false;
       try {
         await navigator.clipboard.writeText(text);
