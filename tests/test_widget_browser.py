@@ -371,3 +371,25 @@ def test_a_result_without_pages_shows_no_page(service, page):
     assert " · " not in top.locator(".path").inner_text()
     expect(page.locator(OPTIONS).nth(1).locator(".page")).to_have_count(1)
     assert not page.errors
+
+
+def test_a_visible_label_a_quiet_live_region_and_plain_highlights_without_an_answer(service, page):
+    from playwright.sync_api import expect
+
+    page.goto(service.url + "/")
+    expect(page.locator(f"{W} label")).to_have_text("Stel een vraag")
+    expect(page.get_by_role("combobox", name="Stel een vraag")).to_be_visible()  # the label names the field
+    ask(page, POLICE)
+    expect(page.locator(OPTIONS)).to_have_count(5)
+    expect(page.locator(f"{W} .status")).to_have_text("5 passages")  # the live region: no key hints
+    hint = page.locator(f"{W} .hint")
+    expect(hint).to_be_visible()
+    assert hint.get_attribute("aria-hidden") == "true"
+    background = "m => getComputedStyle(m).backgroundColor"
+    assert page.locator(OPTIONS).first.locator("mark").evaluate(background) != "rgba(0, 0, 0, 0)"
+
+    ask(page, OFF_TOPIC)
+    expect(page.locator(f"{W} .notice")).to_contain_text("Geen zeker antwoord")
+    expect(page.locator(f"{W} ul.unsure")).to_have_count(1)
+    assert page.locator(OPTIONS).first.locator("mark").evaluate(background) == "rgba(0, 0, 0, 0)"
+    assert not page.errors

@@ -50,6 +50,9 @@ input::placeholder{color:var(--_muted);opacity:1}
 .loading .bar::after{animation:vbl 1s ease-in-out infinite}
 @keyframes vbl{0%{transform:scaleX(0)}60%{transform:scaleX(.8)}100%{transform:scaleX(1);opacity:0}}
 @media (prefers-reduced-motion:reduce){.loading .bar::after{animation:none;transform:scaleX(1);opacity:.6}}
+.label{display:block;margin:0 0 .3em;font-weight:600;font-size:.9375em}
+.hint{margin:.2em 0 0;color:var(--_muted);font-size:.8125em}
+.unsure mark{background:transparent;color:inherit;font-weight:600;padding:0}
 .status{margin:.5em 0 0;color:var(--_muted);font-size:.875em;min-height:1.3em;display:flex;flex-wrap:wrap;gap:.25em 1em;justify-content:space-between}
 .status:empty{display:none}
 .error{color:var(--vb-error,#a4161a);font-weight:600}
@@ -125,8 +128,12 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       }
       this._box = el("div", "vb");
       this._box.setAttribute("part", "box");
+      // A visible label: a placeholder disappears as one types and is no label (WCAG 3.3.2).
+      this._label = el("label", "label");
+      this._label.htmlFor = id + "-input";
       const bar = el("div", "bar");
       const input = (this._input = el("input"));
+      input.id = id + "-input";
       Object.assign(input, { type: "search", autocomplete: "off", spellcheck: false, enterKeyHint: "search" });
       input.setAttribute("role", "combobox");
       input.setAttribute("aria-autocomplete", "list");
@@ -144,7 +151,11 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       this._list = el("ul");
       this._list.id = id + "-list";
       this._list.setAttribute("role", "listbox");
-      this._box.append(bar, this._status, this._notice, this._list);
+      // The key hints sit outside the live region: announced after every search they were noise.
+      this._hint = el("div", "hint");
+      this._hint.setAttribute("aria-hidden", "true");
+      this._hint.hidden = true;
+      this._box.append(this._label, bar, this._status, this._hint, this._notice, this._list);
       root.append(this._box);
       this._id = id;
       this._seq = 0;
@@ -206,13 +217,15 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       this._box.classList.remove("loading");
       this._status.replaceChildren();
       this._notice.hidden = true;
+      this._hint.hidden = true;
       this._show([]);
     }
 
     _texts() {
       const t = this.t;
       this._input.placeholder = this.getAttribute("placeholder") || t.placeholder;
-      this._input.setAttribute("aria-label", t.label);
+      this._label.textContent = t.label;
+      this._hint.textContent = t.hint;
       this._list.setAttribute("aria-label", t.results);
     }
 
@@ -278,6 +291,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
     _render(state) {
       const t = this.t;
       this._notice.hidden = true;
+      this._hint.hidden = true;
       if (state.error) {
         const e = state.error;
         const msg = e.status === 0 || e.status >= 500 ? t.unreachable : t.failed + ": " + e.message;
@@ -291,7 +305,10 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
         this._status.replaceChildren(el("span", "empty", t.empty));
         return this._show([]);
       }
-      this._status.replaceChildren(el("span", "count", t.count(hits.length)), el("span", "hint", t.hint));
+      this._status.replaceChildren(el("span", "count", t.count(hits.length)));
+      this._hint.hidden = false;
+      // Without a confident answer the passages are only the closest ones: no highlight that claims more.
+      this._list.classList.toggle("unsure", state.body.answerable === false);
       if (state.body.answerable === false) {
         this._notice.replaceChildren(el("strong", null, t.noAnswer), document.createTextNode(t.noAnswerMore));
         this._notice.hidden = false;
