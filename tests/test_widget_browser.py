@@ -195,11 +195,13 @@ def test_embedded_on_another_origin(service, page, app, monkeypatch):
         monkeypatch.setitem(app.config, "CORS_ORIGINS", ("https://only-this-site.example",))
         page.reload()
         ask(page, POLICE)
+        # Refused by CORS, not down: the widget says so, and names the setting for the site's editor.
         expect(page.locator(f"{W} .error")).to_have_text(
-            "The search service cannot be reached. Please try again later."
+            "This website may not use the search service: the service does not accept requests from this site "
+            "(VRAAGBAAK_CORS_ORIGINS)."
         )
         expect(page.locator(OPTIONS)).to_have_count(0)
-        assert events(page, "vraagbaak:search")[-1]["error"]["code"] == "unreachable"
+        assert events(page, "vraagbaak:search")[-1]["error"]["code"] == "origin_not_allowed"
     finally:
         host.stop()
 

@@ -16,6 +16,7 @@
       results: "Zoekresultaten", loading: "Zoeken…", empty: "Geen passages gevonden.",
       count: (n) => (n === 1 ? "1 passage" : n + " passages"),
       unreachable: "De zoekdienst is niet bereikbaar. Probeer het later opnieuw.",
+      notAllowed: "Deze website mag de zoekdienst niet gebruiken: de dienst laat verzoeken van deze site niet toe (VRAAGBAAK_CORS_ORIGINS).",
       failed: "Zoeken mislukt", noAnswer: "Geen zeker antwoord.",
       noAnswerMore: " Dit zijn de passages die het dichtst in de buurt komen.",
       footnotes: (n) => "Voetnoten (" + n + ")", copy: "Citaat kopiëren", copied: "Gekopieerd",
@@ -28,6 +29,7 @@
       results: "Search results", loading: "Searching…", empty: "No passages found.",
       count: (n) => (n === 1 ? "1 passage" : n + " passages"),
       unreachable: "The search service cannot be reached. Please try again later.",
+      notAllowed: "This website may not use the search service: the service does not accept requests from this site (VRAAGBAAK_CORS_ORIGINS).",
       failed: "Search failed", noAnswer: "No confident answer.",
       noAnswerMore: " These are the closest passages.",
       footnotes: (n) => "Footnotes (" + n + ")", copy: "Copy quotation", copied: "Copied",
@@ -268,7 +270,12 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
         }
       } catch (e) {
         if (seq !== this._seq) return; // aborted for a newer search
-        state = { q, error: { status: 0, code: "unreachable", message: String((e && e.message) || e) } };
+        // A browser reports a CORS refusal as it reports a network failure. An opaque request, which
+        // CORS does not govern, tells them apart: if it gets through, the service is up and refused this site.
+        const refused = !ctrl.signal.aborted && (await this._reachable());
+        if (seq !== this._seq) return;
+        const code = refused ? "origin_not_allowed" : "unreachable";
+        state = { q, error: { status: 0, code, message: String((e && e.message) || e) } };
       } finally {
         clearTimeout(timer);
       }
@@ -288,13 +295,29 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       });
     }
 
+    async _reachable() {
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), 3000);
+      try {
+        await fetch(this.endpoint + "/healthz", { mode: "no-cors", cache: "no-store", signal: ctrl.signal });
+        return true;
+      } catch (_) {
+        return false;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+
     _render(state) {
       const t = this.t;
       this._notice.hidden = true;
       this._hint.hidden = true;
       if (state.error) {
         const e = state.error;
-        const msg = e.status === 0 || e.status >= 500 ? t.unreachable : t.failed + ": " + e.message;
+        const msg =
+          e.code === "origin_not_allowed" ? t.notAllowed
+          : e.status === 0 || e.status >= 500 ? t.unreachable
+          : t.failed + ": " + e.message;
         const span = el("span", "error", msg);
         span.setAttribute("role", "alert");
         this._status.replaceChildren(span);
