@@ -395,3 +395,27 @@ def test_a_visible_label_a_quiet_live_region_and_plain_highlights_without_an_ans
     expect(page.locator(f"{W} ul.unsure")).to_have_count(1)
     assert page.locator(OPTIONS).first.locator("mark").evaluate(background) == "rgba(0, 0, 0, 0)"
     assert not page.errors
+
+
+def test_results_far_below_the_best_are_marked_less_relevant(service, page):
+    """Scores are rewritten so the test does not depend on the model: 0.9, 0.8, 0.5, 0.4, 0.3."""
+    import json as _json
+
+    from playwright.sync_api import expect
+
+    def scored(route):
+        body = route.fetch().json()
+        for hit, score in zip(body["results"], (0.9, 0.8, 0.5, 0.4, 0.3), strict=True):
+            hit["score"] = score
+        route.fulfill(status=200, content_type="application/json", body=_json.dumps(body))
+
+    page.route("**/api/search?*", scored)
+    page.goto(service.url + "/")
+    ask(page, POLICE)
+    expect(page.locator(OPTIONS)).to_have_count(5)
+    less = page.locator(f"{W} li.less")
+    expect(less).to_have_count(3)  # below 0.6 x 0.9 = 0.54
+    expect(page.locator(f"{W} li.first-less")).to_have_count(1)
+    expect(less.first.locator(".lesstag")).to_have_text("minder relevant")
+    expect(page.locator(OPTIONS).nth(1).locator(".lesstag")).to_have_count(0)
+    assert not page.errors

@@ -9,6 +9,9 @@
   const DEBOUNCE_MS = 250;
   const TIMEOUT_MS = 15000;
   const CONTEXT = 140; // characters of context either side of the highlight in a collapsed result
+  // A result scoring below this share of the best one is "minder relevant" (docs/api.md: on the gold and
+  // fresh sets no passage holding the evidence at ranks 2-5 scored below it, and half the others did).
+  const LESS_RELEVANT = 0.6;
 
   const TEXT = {
     nl: {
@@ -16,6 +19,7 @@
       results: "Zoekresultaten", loading: "Zoeken…", empty: "Geen passages gevonden.",
       count: (n) => (n === 1 ? "1 passage" : n + " passages"),
       unreachable: "De zoekdienst is niet bereikbaar. Probeer het later opnieuw.",
+      lessRelevant: "minder relevant",
       notAllowed: "Deze website mag de zoekdienst niet gebruiken: de dienst laat verzoeken van deze site niet toe (VRAAGBAAK_CORS_ORIGINS).",
       failed: "Zoeken mislukt", noAnswer: "Geen zeker antwoord.",
       noAnswerMore: " Dit zijn de passages die het dichtst in de buurt komen.",
@@ -29,6 +33,7 @@
       results: "Search results", loading: "Searching…", empty: "No passages found.",
       count: (n) => (n === 1 ? "1 passage" : n + " passages"),
       unreachable: "The search service cannot be reached. Please try again later.",
+      lessRelevant: "less relevant",
       notAllowed: "This website may not use the search service: the service does not accept requests from this site (VRAAGBAAK_CORS_ORIGINS).",
       failed: "Search failed", noAnswer: "No confident answer.",
       noAnswerMore: " These are the closest passages.",
@@ -54,6 +59,10 @@ input::placeholder{color:var(--_muted);opacity:1}
 @media (prefers-reduced-motion:reduce){.loading .bar::after{animation:none;transform:scaleX(1);opacity:.6}}
 .label{display:block;margin:0 0 .3em;font-weight:600;font-size:.9375em}
 .hint{margin:.2em 0 0;color:var(--_muted);font-size:.8125em}
+li.less{background:var(--vb-less-bg,#fafafa)}
+li.first-less{margin-top:.75em}
+li.first-less::before{content:"";display:block;border-top:1px dashed var(--_border);margin:-1.1em -.75em .9em}
+.lesstag{font-style:italic}
 .unsure mark{background:transparent;color:inherit;font-weight:600;padding:0}
 .status{margin:.5em 0 0;color:var(--_muted);font-size:.875em;min-height:1.3em;display:flex;flex-wrap:wrap;gap:.25em 1em;justify-content:space-between}
 .status:empty{display:none}
@@ -345,6 +354,17 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       this._input.removeAttribute("aria-activedescendant");
       this._input.setAttribute("aria-expanded", hits.length ? "true" : "false");
       this._list.replaceChildren(...hits.map((h, i) => this._item(h, i)));
+      // Scores compare within one answer only: below LESS_RELEVANT x the best, a result is marked as such.
+      const top = hits.length ? hits[0].score : 0;
+      let first = true;
+      hits.forEach((h, i) => {
+        if (!(top > 0 && typeof h.score === "number" && h.score < LESS_RELEVANT * top)) return;
+        const li = this._list.children[i];
+        li.classList.add("less");
+        if (first) li.classList.add("first-less");
+        first = false;
+        li.querySelector(".path").prepend(el("span", "lesstag", this.t.lessRelevant), " · ");
+      });
     }
 
     _item(h, i) {
