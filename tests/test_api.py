@@ -32,7 +32,9 @@ def test_search_get_answers_the_police_question_first(client):
     assert len(body["results"]) == 5
     top = body["results"][0]
     assert "348 miljoen" in top["text"] and top["section"] == "Gezag en orde op straat" and top["page"] == 2
-    assert top["citation"] == "Beleidsbrief Justitie en Veiligheid (24 april 2026), Gezag en orde op straat, p. 2"
+    assert top["citation"] == (
+        "Beleidsbrief Justitie en Veiligheid (24 april 2026, kenmerk 7534332), Gezag en orde op straat, p. 2"
+    )
     assert "348 miljoen" in top["highlight"] and top["highlight"] in top["text"]
     assert [h["rank"] for h in body["results"]] == [1, 2, 3, 4, 5]
     scores = [h["score"] for h in body["results"]]

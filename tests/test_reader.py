@@ -42,7 +42,7 @@ def test_three_documents_with_their_metadata(corpus):
         (
             "bijlage-7534332",
             "bijlage",
-            "WETGEVINGPLANNING MINISTERIE VAN JUSTITIE EN VEILIGHEID PER Q2 2026",
+            "Wetgevingplanning ministerie van Justitie en Veiligheid per Q2 2026",  # printed in capitals
             "2026-04-24",
             "7534332",
         ),
@@ -187,3 +187,15 @@ def test_list_items_without_blank_lines_are_separate(corpus):
     items = [p for p in section.paragraphs if p.kind == "list_item"]
     assert [p.text[:2] for p in items] == ["1)", "2)", "3)", "4)"]
     assert not any(" - " in p.text[:3] or p.text.startswith("-") for p in items)
+
+
+def test_a_title_printed_in_capitals_is_written_in_sentence_case_with_the_names_the_text_prints():
+    from vraagbaak.corpus.words import sentence_case
+
+    text = "De Inspectie Justitie en Veiligheid houdt toezicht. Het OM en de politie werken samen."
+    assert sentence_case("JAARVERSLAG VAN DE INSPECTIE JUSTITIE EN VEILIGHEID 2025", text) == (
+        "Jaarverslag van de Inspectie Justitie en Veiligheid 2025"
+    )
+    assert sentence_case("SAMENWERKING OM EN POLITIE PER Q2", text) == "Samenwerking OM en politie per Q2"
+    assert sentence_case("Beleidsbrief Justitie en Veiligheid", text) == "Beleidsbrief Justitie en Veiligheid"
+    assert sentence_case("NOTA", text) == "NOTA", "too short to judge"

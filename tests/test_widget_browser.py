@@ -347,7 +347,9 @@ def test_citaat_kopieren_copies_the_quotation_with_its_source(service, page):
     top.locator("button.copy").click()
     expect(top.locator("button.copy")).to_have_text("Gekopieerd")
     copied = page.evaluate("window.__copied")
-    assert copied.startswith("“" + highlight.strip() + "” (Beleidsbrief Justitie en Veiligheid (24 april 2026), ")
+    assert copied.startswith(
+        "“" + highlight.strip() + "” (Beleidsbrief Justitie en Veiligheid (24 april 2026, kenmerk 7534332), "
+    )
     assert copied.endswith(", p. 2)")
     assert not page.errors
 

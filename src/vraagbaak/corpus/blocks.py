@@ -192,6 +192,8 @@ def _join(paragraph: Paragraph, text: str, pages_crossed: int) -> None:
 
 
 def _finish(doc: _Doc, source: str) -> Document:
+    from vraagbaak.corpus.words import sentence_case
+
     sections = [s for s in doc.sections if s.paragraphs]
     for section in sections:
         for p in section.paragraphs:
@@ -201,7 +203,7 @@ def _finish(doc: _Doc, source: str) -> Document:
     return Document(
         id=start.id,
         kind=start.kind,
-        title=start.title,
+        title=sentence_case(start.title, "\n".join(p.text for s in sections for p in s.paragraphs)),
         date=start.date,
         reference=start.reference,
         author=start.author,

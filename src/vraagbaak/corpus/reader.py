@@ -42,6 +42,7 @@ from datetime import date
 from pathlib import Path
 
 from vraagbaak.corpus.model import FOOTNOTE_MARK, SUPERSCRIPTS, Corpus, Document, Footnote, Paragraph, Section
+from vraagbaak.corpus.words import sentence_case
 
 log = logging.getLogger(__name__)
 
@@ -532,7 +533,10 @@ def _check_headers(events: list[_Event], page_of: list[int]) -> None:
 def read_text(text: str, *, source: str = "<text>") -> Corpus:
     """Read extracted letter text into a :class:`Corpus`."""
     checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _build(_scan(text), source, checksum)
+    corpus = _build(_scan(text), source, checksum)
+    for doc in corpus.documents:  # the annex's title is printed in capitals
+        doc.title = sentence_case(doc.title, text)
+    return corpus
 
 
 def read_file(path: str | Path) -> Corpus:

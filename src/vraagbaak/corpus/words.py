@@ -25,6 +25,8 @@ LOST = ("fi", "fl", "ff", "ffi", "ffl", "ft", "ti", "tt")
 BROKEN = "\ufffe\ufffd"
 SOFT_HYPHEN = "\u00ad"
 WORD = re.compile(r"[^\W\d_][^\W\d_\ufffe\ufffd\u00ad]*(?:[\ufffe\ufffd\u00ad][^\W\d_]*)*|[\ufffe\ufffd]\w*")
+#: Small words inside a name that stay lowercase: "Ministerie van Justitie en Veiligheid".
+NAME_JOINERS = {"van", "en", "voor", "de", "het", "der", "op", "in", "te", "of"}
 #: Minimum wordfreq frequency (a Zipf value of 1.5) for a repair target; rarer entries are often noise.
 MIN_FREQUENCY = 10**1.5 / 1e9
 
@@ -130,3 +132,39 @@ def _restore_dropped(word: str, lexicon: Lexicon) -> str:
         return word
     fixed = fits.pop()
     return fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
+
+
+def sentence_case(title: str, text: str) -> str:
+    """A title printed in capitals, in sentence case, with the names the document itself writes so.
+
+    ``"WETGEVINGPLANNING MINISTERIE VAN JUSTITIE EN VEILIGHEID PER Q2 2026"`` becomes "Wetgevingplanning
+    Ministerie van Justitie en Veiligheid per Q2 2026" for a letter that prints "Ministerie van Justitie
+    en Veiligheid": the longest runs of the title that the text prints capitalised keep their capitals,
+    and so does a single word the text capitalises more often than not. A title that is not mostly
+    capitals is returned as it is.
+    """
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) < 8 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return title
+    words = title.split()
+    out = [w if any(c.isdigit() for c in w) else w.lower() for w in words]  # "Q2", "2026" as printed
+    named = [False] * len(words)
+    for n in range(len(words), 1, -1):  # the longest capitalised runs first: "Ministerie van Justitie en Veiligheid"
+        for i in range(len(words) - n + 1):
+            if any(named[i : i + n]):
+                continue
+            run = [w if w in NAME_JOINERS else w[:1].upper() + w[1:] for w in out[i : i + n]]
+            if run[0] in NAME_JOINERS or run[-1] in NAME_JOINERS or " ".join(run) not in text:
+                continue
+            out[i : i + n] = run
+            named[i : i + n] = [True] * n
+    counts = Counter(re.findall(r"(?<![.!?]\s)(?<!^)\b[^\W\d_]+", text, re.M))
+    for i, w in enumerate(out):
+        if named[i] or not w.isalpha():
+            continue
+        if counts[w.upper()] > counts[w] + counts[w.capitalize()]:  # an acronym: "OM"
+            out[i] = w.upper()
+        elif counts[w.capitalize()] > counts[w]:
+            out[i] = w.capitalize()
+    out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)

@@ -29,14 +29,16 @@ SENTENCE_END = re.compile(r"[.!?:;][\"'’”)]*[⁰¹²³⁴⁵⁶⁷⁸⁹]*$"
 
 
 def citation(doc: Document, section: str, page: int | None, page_end: int | None) -> str:
-    """The citation, "Title (date), Section, p. 3–4": pages as the PDF viewer labels them, none without pages.
+    """The citation, "Title (date, kenmerk), Section, p. 3–4": pages as a PDF viewer labels them, none without pages.
 
     For example ``Jaarverslag 2025, 2.1 Wachttijden, p. iv`` for a PDF whose page 4 is labelled "iv",
     and ``Notitie cyberweerbaarheid, Aanpak`` for a Markdown note.
     """
     label = KIND_LABELS.get(doc.kind, "")  # other kinds: the title says enough
     title = f"{label}: {doc.title}" if label else doc.title
-    dated = f"{title} ({format_date(doc.date)})" if doc.date else title
+    # The date and the reference (kenmerk) identify the letter a reader looks for.
+    said = [format_date(doc.date) if doc.date else None, f"kenmerk {doc.reference}" if doc.reference else None]
+    dated = f"{title} ({', '.join(w for w in said if w)})" if any(said) else title
     where = f"{dated}, {section}" if section != doc.title else dated  # a plain text's one section is its title
     if page is None:
         return where

@@ -28,7 +28,9 @@ from vraagbaak.index.model import Passage, SplitConfig
 from vraagbaak.index.vectors import VectorStore
 
 #: 2: documents carry their source file, which the index keeps in sources/.
-FORMAT_VERSION = 2
+#: 3: passages carry their page breaks and page label, pages may be null, and titles printed in capitals
+#: are in sentence case: an index of an older reader is rebuilt (`make run`, `vraagbaak build --if-stale`).
+FORMAT_VERSION = 3
 FILES = ("documents.json", "passages.jsonl", "vectors.faiss", "sentences.npy")
 #: The source files the index was built from, as they were read.
 SOURCES_DIR = "sources"
