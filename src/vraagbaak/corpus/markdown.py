@@ -31,6 +31,7 @@ from vraagbaak.corpus.blocks import (
     take_title,
 )
 from vraagbaak.corpus.formats import UnreadableDocumentError
+from vraagbaak.corpus.html import visible_text
 from vraagbaak.corpus.model import Corpus
 from vraagbaak.corpus.plaintext import TextFormatReader, title_from_file_name
 from vraagbaak.corpus.words import clean_text
@@ -141,7 +142,7 @@ def _blocks(body: str):
             if text:
                 yield Text(text, None)
         elif tok.type == "html_block":
-            text = _html_words(tok.content)
+            text = visible_text(tok.content)  # its words, without <style>, <script> or comments
             if text:
                 yield Text(text, None)
 
@@ -157,13 +158,6 @@ def _inline(tok) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return " ".join("".join(parts).split())
-
-
-def _html_words(html: str) -> str:
-    """The visible words of an HTML block: none from <style>, <script> or comments."""
-    from vraagbaak.corpus.html import visible_text
-
-    return visible_text(html)
 
 
 def _text(value: object) -> str | None:
