@@ -297,12 +297,12 @@ def test_vraagbaak_add_and_remove_say_what_they_embedded(cli_dirs, tmp_path, cap
 
 def test_add_and_remove_take_the_document_ids_from_a_current_index(cli_dirs, tmp_path, monkeypatch, capsys):
     """Reading a corpus of PDFs costs seconds; the ids of an index built from exactly these files are known."""
-    from vraagbaak.corpus import directory
+    from vraagbaak import documents
 
     corpus, _, _ = cli_dirs
     reads = []
-    original = directory.read_corpus
-    monkeypatch.setattr(directory, "read_corpus", lambda path: reads.append(path) or original(path))
+    original = documents.read_corpus
+    monkeypatch.setattr(documents, "read_corpus", lambda path: reads.append(path) or original(path))
     assert cli.main(["build"]) == 0
     copy = tmp_path / "kopie.txt"
     copy.write_text(DEFAULT_CORPUS.read_text(encoding="utf-8"), encoding="utf-8")
