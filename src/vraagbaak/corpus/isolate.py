@@ -21,6 +21,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from vraagbaak.corpus.model import Corpus
 
 #: Exit code of a child that ran out of memory (its MemoryError, caught).
 EXIT_MEMORY = 3
+#: An abort with resident memory at this share of the limit or more counts as running out of memory.
+MEMORY_NEAR = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,25 +76,41 @@ def read_isolated(path: Path, *, limits: Limits, memory_mb: int, timeout_s: floa
         str(memory_mb),
     ]
     name = path.name
-    try:
-        done = subprocess.run(cmd, capture_output=True, timeout=wall, check=False, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise UnreadableDocumentError(f"{name}: reading it took longer than the limit of {wall:g} s") from None
-    if done.returncode == 0:
-        answer = json.loads(done.stdout)
+    # stderr is dropped: a parser's warnings could fill the pipe and block the child; the answer is small
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    code, peak_mb = _wait(proc, wall)
+    if code is None:
+        raise UnreadableDocumentError(f"{name}: reading it took longer than the limit of {wall:g} s")
+    out = proc.stdout.read() if proc.stdout else b""
+    if code == 0:
+        answer = json.loads(out)
         if "refused" in answer:
             raise UnreadableDocumentError(answer["refused"])
         return Outline(documents=answer["documents"], page_count=answer["page_count"])
-    if done.returncode == EXIT_MEMORY:
-        raise UnreadableDocumentError(f"{name}: reading it needed more memory than the limit of {memory_mb} MB")
-    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+    if code in (-signal.SIGXCPU, -signal.SIGKILL):
         # RLIMIT_CPU sends SIGXCPU at the soft limit and SIGKILL at the hard one
         raise UnreadableDocumentError(f"{name}: reading it took more CPU time than the limit of {cpu} s")
-    if done.returncode < 0:
-        reason = f"signal {signal.Signals(-done.returncode).name}"
-    else:
-        reason = f"exit code {done.returncode}"
+    # Python's MemoryError is caught in the child (EXIT_MEMORY); PDFium's allocator aborts instead. An abort
+    # after the child's resident memory came near the limit is the limit, not a bug of the reader.
+    if code == EXIT_MEMORY or (code == -signal.SIGABRT and peak_mb >= memory_mb * MEMORY_NEAR):
+        raise UnreadableDocumentError(f"{name}: reading it needed more memory than the limit of {memory_mb} MB")
+    reason = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
     raise UnreadableDocumentError(f"{name}: the reader stopped unexpectedly ({reason})")
+
+
+def _wait(proc: subprocess.Popen, wall: float) -> tuple[int | None, float]:
+    """The child's exit code (None: killed at ``wall`` seconds) and its peak resident memory in MB."""
+    deadline = time.monotonic() + wall
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return proc.returncode, usage.ru_maxrss / 1024
+        if time.monotonic() >= deadline:
+            proc.kill()
+            proc.wait()
+            return None, 0.0
+        time.sleep(0.02)
 
 
 def _limit(memory_mb: int, cpu_s: int) -> None:
