@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import hmac
 import re
+import sqlite3
 import unicodedata
 from pathlib import Path
 from typing import IO
@@ -39,7 +40,7 @@ from vraagbaak.jobs.store import JobStore
 from vraagbaak.service.api import _ready, _unknown_document
 from vraagbaak.service.errors import ApiError, error_response
 from vraagbaak.service.observability import record_admin, record_job
-from vraagbaak.settings import Settings
+from vraagbaak.settings import Settings, SettingsError
 
 #: The types an upload may have, and the file name suffixes each allows.
 UPLOAD_TYPES: dict[str, tuple[str, ...]] = {
@@ -92,7 +93,13 @@ def register_admin(app: Flask, settings: Settings, *, run_jobs: bool = True) -> 
     if token is None:
         _register_absent(app)
         return
-    store = JobStore.beside(settings.index_dir)
+    try:
+        store = JobStore.beside(settings.index_dir)
+    except (OSError, sqlite3.Error) as e:
+        raise SettingsError(
+            f"VRAAGBAAK_ADMIN_TOKEN is set, but the job queue beside {settings.index_dir} cannot be written ({e}); "
+            "the admin API needs the index and corpus directories writable by the service"
+        ) from None
     runner = JobRunner(settings, store, on_end=lambda job: record_job(job.kind, job.status))
     if run_jobs:
         runner.start()
