@@ -12,12 +12,14 @@ never disagree. For example::
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +51,30 @@ class Change:
     manifest: Manifest | None = None
 
 
+@contextmanager
+def changing(settings: Settings) -> Iterator[None]:
+    """Hold the index's change lock: one change at a time, whether from the CLI or an admin job.
+
+    ``fcntl.flock`` on ``<index>.lock`` beside the index link; a second change waits for the first,
+    and the lock goes with the process that held it, however it ends.
+    """
+    lock = settings.index_dir.parent / f"{settings.index_dir.name}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def build(settings: Settings, *, only_if_stale: bool = False, cache: bool = True, progress: Progress = True) -> Change:
     """Build the index from the corpus directory (seeded with the shipped letter when missing)."""
+    with changing(settings):
+        return _build(settings, only_if_stale=only_if_stale, cache=cache, progress=progress)
+
+
+def _build(settings: Settings, *, only_if_stale: bool, cache: bool, progress: Progress) -> Change:
     from vraagbaak.index.build import build_index
     from vraagbaak.index.embedcache import EmbeddingCache
     from vraagbaak.index.embedders import from_spec
@@ -115,6 +139,11 @@ def add(settings: Settings, paths: list[Path], *, progress: Progress = True, rea
 
     The files get the time of adding as their modification time (/api/documents shows it as ``added``).
     """
+    with changing(settings):
+        return _add(settings, paths, progress=progress, read=read)
+
+
+def _add(settings: Settings, paths: list[Path], *, progress: Progress, read: DocumentIds) -> Change:
     refused = check_new(settings, paths, read=read)
     if refused:
         raise RefusedError("\n".join(refused))
@@ -127,7 +156,7 @@ def add(settings: Settings, paths: list[Path], *, progress: Progress = True, rea
             os.utime(tmp, (now, now))
             tmp.rename(settings.corpus_dir / path.name)
             copied.append(settings.corpus_dir / path.name)
-        change = build(settings, progress=progress)
+        change = _build(settings, only_if_stale=False, cache=True, progress=progress)
     except BaseException:
         for path in copied:  # the served corpus stays as it was
             path.unlink(missing_ok=True)
@@ -156,6 +185,11 @@ def remove(settings: Settings, document: str, *, progress: Progress = True) -> C
 
     Nothing is deleted: the file can be put back by hand. The last source cannot be removed.
     """
+    with changing(settings):
+        return _remove(settings, document, progress=progress)
+
+
+def _remove(settings: Settings, document: str, *, progress: Progress) -> Change:
     target = source_of(settings, document)
     if len(sources(settings.corpus_dir)) == 1:
         raise RefusedError(f"{target.name} is the only source; a corpus needs at least one")
@@ -164,7 +198,7 @@ def remove(settings: Settings, document: str, *, progress: Progress = True) -> C
     kept = removed / target.name
     target.rename(kept)
     try:
-        change = build(settings, progress=progress)
+        change = _build(settings, only_if_stale=False, cache=True, progress=progress)
     except BaseException:
         kept.rename(target)
         raise
