@@ -24,8 +24,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-#: Seconds without a heartbeat after which a running job counts as interrupted.
-STALE_SECONDS = 15.0
+#: Seconds without a heartbeat after which a running job counts as interrupted. Generous: a job that is
+#: alive but starved of CPU must never be declared dead while it goes on changing the index.
+STALE_SECONDS = 60.0
 STATUSES = ("queued", "running", "done", "failed")
 KINDS = ("add", "remove")
 

@@ -4,7 +4,8 @@ Started by :class:`vraagbaak.jobs.runner.JobRunner` as ``python -m vraagbaak.job
 a fresh interpreter, not a fork of a threaded server), with ``(settings, job id)`` pickled on its
 standard input by that server process. It
 
-1. lowers its priority (``os.nice``), so searches keep the cores they need;
+1. lowers its priority (``os.nice``), so searches keep the cores they need, and once the upload is
+   read, builds at SCHED_IDLE (:func:`_background`);
 2. arms an alarm at the job's time limit, and beats the job's heartbeat every second from a thread;
 3. for an upload: reads the file in a limited child (:func:`vraagbaak.corpus.isolate.read_isolated`),
    then adds it and rebuilds (:func:`vraagbaak.documents.add`); for a removal, removes and rebuilds;
@@ -16,6 +17,7 @@ Whatever goes wrong, the corpus directory and the served index stay as they were
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -24,9 +26,10 @@ import signal
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from vraagbaak.corpus.formats import UnreadableDocumentError
+from vraagbaak.corpus.formats import UnreadableDocumentError, set_limits
 from vraagbaak.corpus.isolate import read_isolated
 from vraagbaak.documents import NotInCorpusError, RefusedError, add, remove
 from vraagbaak.jobs.store import Job, JobStore
@@ -77,10 +80,12 @@ def run(settings: Settings, store: JobStore, job: Job) -> tuple[str, str | None,
                 store.progress(job.id, "reading")
                 outline = read_isolated(path, limits=settings.reader_limits, memory_mb=settings.service.parse_memory_mb)
                 store.progress(job.id, "reading", pages=outline.page_count)
+                _background(settings)
                 return outline.ids
 
             change = add(settings, [upload], progress=report, read=read_ids)
             return "done", None, {"documents": _documents_of(settings, change.added)}
+        _background(settings)
         change = remove(settings, job.document or "", progress=report)
         return "done", None, {"removed": list(change.removed)}
     except (RefusedError, UnreadableDocumentError, NotInCorpusError) as e:
@@ -90,6 +95,21 @@ def run(settings: Settings, store: JobStore, job: Job) -> tuple[str, str | None,
     except Exception as e:  # a bug or a full disk: the job says so in one line, the log has the traceback
         log.exception("indexing job failed")
         return "failed", f"indexing failed ({type(e).__name__}: {e})".splitlines()[0][:300], None
+
+
+def _background(settings: Settings) -> None:
+    """From here on, this thread and the threads it starts (the embedder's) use only idle CPU.
+
+    The upload has been read (in its limited child, at nice +10); what is left is the build, and the
+    most of it is embedding. Under SCHED_IDLE a search's threads preempt it at once, where at nice +10
+    it still took turns with them and held up their OpenMP barriers (measured in ``make bench``).
+    The heartbeat thread, started before, keeps its priority, so a busy server does not make a slow
+    job look interrupted. Every file the build reads has passed the limited read, so the readers run
+    in this process, without a wall-clock limit that a starved job could run into.
+    """
+    set_limits(replace(settings.reader_limits, timeout_s=None))
+    with contextlib.suppress(AttributeError, OSError):  # not Linux: nice +10 it stays
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def _documents_of(settings: Settings, sources: tuple[str, ...]) -> list[dict]:
@@ -106,6 +126,7 @@ def main() -> int:
     settings, job_id = pickle.load(sys.stdin.buffer)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     os.nice(NICENESS)
+    set_limits(settings.reader_limits)
     store = JobStore.beside(settings.index_dir)
     job = store.get(job_id)
     if job is None or job.status != "running":
