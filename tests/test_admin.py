@@ -359,3 +359,10 @@ def test_a_hostile_upload_ends_in_a_failed_job_and_the_corpus_is_unchanged(live,
     assert [p.name for p in sources(settings.corpus_dir)] == corpus_before
     assert c.get("/readyz").get_json()["build_id"] == build_before
     assert list(JobStore.beside(settings.index_dir).uploads.iterdir()) == []  # nothing left behind
+
+
+def test_a_multipart_upload_over_the_limit_says_which_limit(queue_app):
+    c = queue_app(max_upload_bytes=1000).test_client()
+    data = {"file": (io.BytesIO(b"x" * 200_000), "groot.md")}
+    r = c.post("/api/documents", data=data, headers=AUTH, content_type="multipart/form-data")
+    assert r.status_code == 413 and "VRAAGBAAK_MAX_UPLOAD_MB" in r.get_json()["error"]["message"]

@@ -180,7 +180,10 @@ def _multipart(limit: int) -> tuple[IO[bytes], str | None, str | None]:
     if request.content_length is not None and request.content_length > limit + MULTIPART_OVERHEAD:
         raise _too_large(limit, request.args.get("filename"))
     request.max_content_length = limit + MULTIPART_OVERHEAD
-    part = request.files.get("file")
+    try:
+        part = request.files.get("file")
+    except RequestEntityTooLarge:  # a body without a length that ran past the limit
+        raise _too_large(limit, request.args.get("filename")) from None
     if part is None:
         raise ApiError(400, "missing_file", "a multipart upload needs its file in a field named 'file'")
     name = request.args.get("filename") or part.filename
