@@ -6,6 +6,9 @@
 
   const KEY = "vraagbaak.beheer.token";
   const POLL_MS = 500; // a job's state, twice a second
+  // One job runs at a time: a job queued behind another one this page follows is asked less often, so that
+  // a page with many uploads stays under the service's rate limit (300/minute per client under gunicorn).
+  const QUEUED_POLL_MS = 3000;
   const SETTLE_MS = 20000; // how long to wait for the served list to show a finished job's change
   const TYPES = {
     ".pdf": "application/pdf", ".md": "text/markdown", ".markdown": "text/markdown",
@@ -226,6 +229,11 @@
     else item.timer = setTimeout(() => poll(item), POLL_MS);
   }
 
+  function later(item) {
+    const behind = item.state === "queued" && Array.from(items.values()).some((i) => !i.stopped && i.state === "running");
+    return behind ? QUEUED_POLL_MS : POLL_MS;
+  }
+
   function stop(item) {
     item.stopped = true;
     clearTimeout(item.timer);
@@ -246,7 +254,7 @@
     if (r.status === 200 && r.data && r.data.job) {
       render(item, r.data.job);
       if (r.data.job.status === "done" || r.data.job.status === "failed") finished(item, r.data.job);
-      else item.timer = setTimeout(() => poll(item), POLL_MS);
+      else item.timer = setTimeout(() => poll(item), later(item));
     } else if (r.status === 429 || r.status >= 500) {
       item.timer = setTimeout(() => poll(item), POLL_MS * 4);
     } else {
@@ -257,7 +265,7 @@
 
   function render(item, job) {
     const p = job.progress || {};
-    item.li.dataset.status = job.status;
+    item.state = item.li.dataset.status = job.status;
     item.status.textContent = STATUS[job.status] || job.status;
     const parts = [];
     if (job.status === "queued") parts.push("Wacht op zijn beurt");
@@ -497,7 +505,12 @@
 
   $("bevestig-ja").addEventListener("click", () => closeDialog(true));
   $("bevestig-nee").addEventListener("click", () => closeDialog(false));
-  dialog.addEventListener("close", () => closeDialog(false)); // Escape
+  // Escape: "cancel" comes before the dialog closes. Its "close" event comes later, as a task: by then the
+  // dialog may be open again for another document, and that event must not answer the new question.
+  dialog.addEventListener("cancel", () => closeDialog(false));
+  dialog.addEventListener("close", () => {
+    if (!dialog.open) closeDialog(false);
+  });
 
   async function removeDocument(doc) {
     const item = newItem(doc.source + " verwijderen");
