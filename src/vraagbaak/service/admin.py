@@ -38,6 +38,7 @@ from vraagbaak.corpus.directory import sources
 from vraagbaak.jobs.runner import JobRunner
 from vraagbaak.jobs.store import JobStore
 from vraagbaak.service.api import _ready, _unknown_document
+from vraagbaak.service.beheer import register_page
 from vraagbaak.service.errors import ApiError, error_response
 from vraagbaak.service.observability import record_admin, record_job
 from vraagbaak.settings import Settings, SettingsError
@@ -105,6 +106,7 @@ def register_admin(app: Flask, settings: Settings, *, run_jobs: bool = True) -> 
         runner.start()
     app.extensions["vraagbaak_admin"] = AdminState(settings, store, runner, token.encode("utf-8"))
     app.register_blueprint(admin)
+    register_page(app)  # /beheer: outside the blueprint, so the page that asks for the token needs none
 
 
 class AdminState:

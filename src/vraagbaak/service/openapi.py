@@ -365,7 +365,28 @@ ADMIN_PATHS: dict = {
     "/beheer": {
         "get": {
             "summary": "The management page (it asks for the token itself)",
-            "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}},
+            "responses": {
+                "200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
+                "304": {"description": "not modified"},
+            },
+        }
+    },
+    "/beheer.js": {
+        "get": {
+            "summary": "The management page's script: the admin API with the token the editor typed",
+            "responses": {
+                "200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}},
+                "304": {"description": "not modified"},
+            },
+        }
+    },
+    "/beheer.css": {
+        "get": {
+            "summary": "The management page's stylesheet (on top of /home.css)",
+            "responses": {
+                "200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}},
+                "304": {"description": "not modified"},
+            },
         }
     },
 }
