@@ -127,9 +127,13 @@ def test_every_admin_route_wants_the_bearer_token(queue_app, headers):
 def test_the_audit_log_has_one_line_per_action_and_never_the_token(queue_app, caplog):
     c = queue_app().test_client()
     body = b"%PDF-1.4 x %%EOF"
-    with caplog.at_level(logging.INFO, logger="vraagbaak"):
+    logger = logging.getLogger("vraagbaak")  # its JSON handler does not propagate: listen on it directly
+    logger.addHandler(caplog.handler)
+    try:
         c.post("/api/documents?filename=x.pdf", data=body, headers={"Authorization": "Bearer nope-nope-nope-nope"})
         r = c.post("/api/documents?filename=notitie.pdf", data=body, headers={**PDF, "X-Request-Id": "req-123"})
+    finally:
+        logger.removeHandler(caplog.handler)
     assert r.status_code == 202
     audit = [rec.fields for rec in caplog.records if rec.name == "vraagbaak.audit"]
     assert [(a["action"], a["result"]) for a in audit] == [("upload", "unauthorized"), ("upload", "accepted")]
@@ -366,3 +370,20 @@ def test_a_multipart_upload_over_the_limit_says_which_limit(queue_app):
     data = {"file": (io.BytesIO(b"x" * 200_000), "groot.md")}
     r = c.post("/api/documents", data=data, headers=AUTH, content_type="multipart/form-data")
     assert r.status_code == 413 and "VRAAGBAAK_MAX_UPLOAD_MB" in r.get_json()["error"]["message"]
+
+
+def test_a_removal_on_its_way_is_not_queued_twice(tmp_path, fake_searcher):
+    """Two files in the index: one removal queues, a second of the same file or of the last one is refused."""
+    import copy
+
+    index = copy.copy(fake_searcher.index)
+    first = fake_searcher.index.documents[0]
+    index.documents = [*fake_searcher.index.documents, {**first, "id": "b", "source": "b.md"}]
+    searcher = copy.copy(fake_searcher)
+    searcher.index = index
+    c = create_app(admin_settings(tmp_path), searcher=searcher, run_jobs=False).test_client()
+    assert c.delete("/api/documents/b", headers=AUTH).status_code == 202
+    r = c.delete("/api/documents/b", headers=AUTH)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "removal_pending"
+    r = c.delete("/api/documents/brief-7534332", headers=AUTH)  # with b.md going, this is the last source
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "last_source"

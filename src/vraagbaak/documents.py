@@ -176,7 +176,7 @@ def source_of(settings: Settings, document: str) -> Path:
         source = known_documents(settings).get(document)
         target = files.get(source) if source else None
     if target is None:
-        raise NotInCorpusError(f"no document or file {document!r} in {settings.corpus_dir}")
+        raise NotInCorpusError(f"no document or file {document!r} in the corpus")
     return target
 
 

@@ -71,7 +71,7 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     heartbeat: float | None = None
-    #: What the job is doing (vraagbaak/jobs/work.py _Reporter): "queued", "reading", "indexing", … "done".
+    #: What the job is doing (vraagbaak/jobs/work.py _Reporter): "queued", "starting", "reading", … "done".
     stage: str | None = None
     pages: int | None = None
     done: int | None = None
@@ -185,7 +185,8 @@ class JobStore:
                     db.execute("COMMIT")
                     return None
                 db.execute(
-                    "UPDATE jobs SET status = 'running', started_at = ?, heartbeat = ? WHERE id = ?",
+                    "UPDATE jobs SET status = 'running', stage = 'starting', started_at = ?, heartbeat = ? "
+                    "WHERE id = ?",
                     (now, now, row["id"]),
                 )
                 db.execute("COMMIT")
@@ -193,7 +194,7 @@ class JobStore:
                 db.execute("ROLLBACK")
                 raise
         job = _job(row)
-        job.status, job.started_at, job.heartbeat = "running", now, now
+        job.status, job.stage, job.started_at, job.heartbeat = "running", "starting", now, now
         return job
 
     def progress(

@@ -50,7 +50,7 @@ class JobTimeoutError(Exception):
 class _Reporter:
     """Progress of the build as the job's stage and counts, written at most every PROGRESS_EVERY seconds.
 
-    The stages a client sees: queued, reading (the upload, in its limited child: ``pages``), indexing
+    The stages a client sees: queued, starting, reading (the upload, in its limited child: ``pages``), indexing
     (the corpus read and split), passages, sentences, sparse terms (embedding: ``done`` of ``total``
     texts not in the embedding cache), writing, then done or failed.
     """

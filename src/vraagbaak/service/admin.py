@@ -187,6 +187,7 @@ def _multipart(limit: int) -> tuple[IO[bytes], str | None, str | None]:
     except RequestEntityTooLarge:  # a body without a length that ran past the limit
         raise _too_large(limit, request.args.get("filename")) from None
     if part is None:
+        record_admin("upload", "missing_file")
         raise ApiError(400, "missing_file", "a multipart upload needs its file in a field named 'file'")
     name = request.args.get("filename") or part.filename
     suffix = Path(name or "").suffix.lower()
@@ -196,6 +197,7 @@ def _multipart(limit: int) -> tuple[IO[bytes], str | None, str | None]:
 
 def _checked_name(name: str | None, kind: str | None) -> str:
     if not name:
+        record_admin("upload", "missing_filename")
         raise ApiError(400, "missing_filename", "name the file: ?filename=NAME (a multipart part's name also works)")
     try:
         stored = stored_name(name)
@@ -266,9 +268,14 @@ def remove(doc_id: str) -> Response:
     if doc is None:
         record_admin("remove", "not_found", document=doc_id[:200])
         raise ApiError(404, "unknown_document", _unknown_document(searcher, doc_id).message)
-    if len({d["source"] for d in searcher.index.documents}) == 1:
-        record_admin("remove", "conflict", document=doc_id)
-        raise ApiError(409, "last_source", f"{doc['source']} is the only source; a corpus needs at least one")
+    pending = [j for j in state.store.recent(200) if j.kind == "remove" and j.status in ("queued", "running")]
+    if any(j.filename == doc["source"] for j in pending):
+        record_admin("remove", "conflict", document=doc_id, filename=doc["source"])
+        raise ApiError(409, "removal_pending", f"{doc['source']} is being removed already")
+    left = {d["source"] for d in searcher.index.documents} - {doc["source"]} - {j.filename for j in pending}
+    if not left:
+        record_admin("remove", "conflict", document=doc_id, filename=doc["source"])
+        raise ApiError(409, "last_source", f"{doc['source']} is the last source left; a corpus needs at least one")
     job = state.store.create("remove", document=doc_id, filename=doc["source"], request_id=g.get("request_id"))
     record_admin("remove", "accepted", document=doc_id, filename=doc["source"], job=job.id)
     return _job_response(job, 202)

@@ -418,7 +418,8 @@ ADMIN_COMPONENTS: dict = {
                 "progress": {
                     "type": "object",
                     "description": (
-                        "stage: queued, reading, indexing, passages, sentences, sparse terms, writing, done or failed"
+                        "stage: queued, starting, reading, indexing, passages, sentences, sparse terms, writing, "
+                        "done or failed"
                     ),
                     "properties": {
                         "stage": {"type": "string", "nullable": True},

@@ -16,8 +16,7 @@
   };
   const STATUS = { queued: "In de wachtrij", running: "Bezig", done: "Klaar", failed: "Mislukt" };
   const STAGE = {
-    // "queued" while running: claimed, its process not yet started
-    queued: "taak starten", reading: "bestand lezen", indexing: "documenten lezen en splitsen",
+    queued: "in de wachtrij", starting: "taak starten", reading: "bestand lezen", indexing: "documenten lezen en splitsen",
     passages: "passages inbedden", sentences: "zinnen inbedden", "sparse terms": "zoektermen berekenen",
     writing: "index schrijven",
   };
@@ -29,6 +28,7 @@
     missing_file: "Het verzoek bevat geen bestand.",
     name_taken: "Er is al een document met deze bestandsnaam, of het wordt net toegevoegd.",
     last_source: "Dit is het laatste bestand; er moet er minstens één overblijven.",
+    removal_pending: "Dit bestand wordt al verwijderd.",
     unknown_document: "Dit document bestaat niet (meer).",
     unknown_job: "Deze taak is niet (meer) bekend.",
     upload_too_large: "Het bestand is te groot.",
