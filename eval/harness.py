@@ -48,6 +48,10 @@ class GoldQuestion:
     section: str | None
     document: str | None
     page: int | None
+    #: The kind of direct answer the question asks for ("money", "date", "who", "yesno", "sentence"), and
+    #: strings one of which a right answer's text holds (none for open questions).
+    answer_kind: str | None = None
+    answer_keys: list[str] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -77,6 +81,8 @@ class Outcome:
     english: bool = False
     #: The source file of the top hit's document.
     top_source: str | None = None
+    #: The direct answer the service gave (vraagbaak.index.answers.Answer), or None.
+    answer: object | None = None
 
     @property
     def first_hit_rank(self) -> int | None:
@@ -133,6 +139,7 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
                 english=result.signals.english,
                 type_ok=result.signals.type_ok,
                 top_source=top.document.source if top else None,
+                answer=result.answer,
             )
         )
     return out
@@ -184,6 +191,40 @@ def _mean(values: list[bool]) -> float:
     return float(np.mean(values)) if values else float("nan")
 
 
+def answer_correct(o: Outcome) -> bool:
+    """A typed answer is right when its text (at most 120 characters) holds a key and its page is the gold page."""
+    a, q = o.answer, o.question
+    if a is None or len(a.text) > 120:
+        return False
+    text = " ".join(a.text.casefold().split())
+    if q.answer_kind == "yesno":
+        held = any(text == k.casefold() for k in q.answer_keys)
+    else:
+        held = any(" ".join(k.casefold().split()) in text for k in q.answer_keys)
+    return held and (q.page is None or a.page == q.page)
+
+
+def answer_metrics(outcomes: list[Outcome]) -> dict[str, float]:
+    """Typed answers right (``answer_acc``), open questions answered from the evidence, unanswerable ones answered."""
+    typed = [o for o in outcomes if o.question.answerable and o.question.answer_kind not in (None, "sentence")]
+    open_ = [o for o in outcomes if o.question.answerable and o.question.answer_kind == "sentence"]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+
+    def from_evidence(o: Outcome) -> bool:
+        ev = o.question.evidence or ""
+        return o.answer is not None and (
+            ev[: len(ev) // 2] in o.answer.sentence or ev[len(ev) // 2 :] in o.answer.sentence
+        )
+
+    return {
+        "answer_acc": _mean([answer_correct(o) for o in typed]),
+        "answer_given": _mean([o.answer is not None for o in typed]),
+        "open_from_evidence": _mean([from_evidence(o) for o in open_]),
+        "unanswerable_answered": _mean([o.answer is not None for o in unanswerable]),
+        "typed_n": float(len(typed)),
+    }
+
+
 def abstention_metrics(outcomes: list[Outcome]) -> dict[str, float]:
     """Precision and recall of answerable=false as a detector of unanswerable questions."""
     flagged = [o for o in outcomes if not o.answerable]
@@ -209,6 +250,7 @@ def summarise(outcomes: list[Outcome]) -> dict[str, float]:
         **ranking_metrics(outcomes),
         **citation_metrics(outcomes),
         **abstention_metrics(outcomes),
+        **answer_metrics(outcomes),
         **latency_metrics(outcomes),
         "n": float(len(outcomes)),
     }
