@@ -98,11 +98,7 @@ class BM25Index:
             tokenizer = DutchAnalyzer(w for t in texts for w in TOKEN.findall(fold(t)))
         self.tokenizer = tokenizer
         self._bm25 = bm25s.BM25(k1=k1, b=b)
-        tokens = [tokenizer(t) for t in texts]
-        self._bm25.index([t or ["<empty>"] for t in tokens], show_progress=False)
-        #: Each text's analysed terms, and all of them: what key-term coverage looks terms up in.
-        self.terms = [set(t) for t in tokens]
-        self.vocabulary: set[str] = set().union(*self.terms)
+        self._bm25.index([tokenizer(t) or ["<empty>"] for t in texts], show_progress=False)
         self.size = len(texts)
 
     def scores(self, query: str) -> np.ndarray:
