@@ -100,6 +100,8 @@ YESNO = re.compile(
 PLANNING = re.compile(r"\b(?:wanneer|planning|gepland|when)\W*$|\bplanning\b", re.I)
 CLAUSE = re.compile(r"[,;:–]\s+|\s+(?:omdat|zodat|waardoor|terwijl|maar|want)\s+")
 KIND_OF = {"amount": "count", "time": "date"}
+#: Every kind an answer can have (the API's enum).
+ANSWER_KINDS = ("money", "count", "percentage", "date", "clock", "penalty", "place", "who", "yesno", "sentence")
 
 
 @dataclass(frozen=True)
