@@ -33,8 +33,8 @@ POLICE = "Hoeveel geld gaat er naar de politie?"
 STRUCTURAL = "Hoeveel geld gaat er structureel naar de politie?"
 OFF_TOPIC = "Wat is een goed recept voor appeltaart met kaneel?"
 W = "vraagbaak-search"  # Playwright's CSS engine reaches into the open shadow root
-OPTIONS = f"{W} [role=option]"
-RESULTS = f"{W} [role=listbox] > li"  # an option and, beside it, the result's buttons
+RESULTS = f"{W} [role=grid] > [role=row]"  # a result: its passage and, in a second cell, its buttons
+OPTIONS = f"{RESULTS} > [role=gridcell][aria-selected]"  # the passage cells, which the arrow keys select
 CARD = f"{W} section.answer"
 RECORD_EVENTS = """
 window.__vb = [];
@@ -221,7 +221,8 @@ def test_keyboard(service, page):
     page.keyboard.type("Wanneer komt het wetsvoorstel over de kroongetuigenregeling?")
     options = page.locator(OPTIONS)
     expect(options).to_have_count(5)
-    expect(page.locator(f"{W} [role=listbox]")).to_be_visible()
+    expect(page.locator(f"{W} [role=grid]")).to_be_visible()
+    expect(field).to_have_attribute("aria-haspopup", "grid")
     expect(field).to_have_attribute("aria-expanded", "true")
 
     page.keyboard.press("ArrowDown")
@@ -397,7 +398,7 @@ def test_a_visible_label_a_quiet_live_region_and_plain_highlights_without_an_ans
 
     ask(page, OFF_TOPIC)
     expect(page.locator(f"{W} .notice")).to_contain_text("Geen zeker antwoord")
-    expect(page.locator(f"{W} ul.unsure")).to_have_count(1)
+    expect(page.locator(f"{W} .results.unsure")).to_have_count(1)
     assert page.locator(OPTIONS).first.locator("mark").evaluate(background) == "rgba(0, 0, 0, 0)"
     assert not page.errors
 
@@ -418,9 +419,9 @@ def test_results_far_below_the_best_are_marked_less_relevant(service, page):
     page.goto(service.url + "/")
     ask(page, POLICE)
     expect(page.locator(OPTIONS)).to_have_count(5)
-    less = page.locator(f"{W} li.less")
+    less = page.locator(f"{W} .result.less")
     expect(less).to_have_count(3)  # below 0.6 x 0.9 = 0.54
-    expect(page.locator(f"{W} li.first-less")).to_have_count(1)
+    expect(page.locator(f"{W} .result.first-less")).to_have_count(1)
     expect(less.first.locator(".lesstag")).to_have_text("minder relevant")
     expect(page.locator(OPTIONS).nth(1).locator(".lesstag")).to_have_count(0)
     assert not page.errors
@@ -483,20 +484,21 @@ def test_the_answer_card_shows_the_answer_its_sentence_and_citation(service, pag
     assert not page.errors
 
 
-def test_no_control_sits_inside_an_option(service, page):
-    """Children of role=option are presentational: the result's buttons and link are the option's siblings."""
+def test_no_control_sits_in_the_cell_the_arrows_select(service, page):
+    """A listbox option's children are presentational, so the results are a grid: the passage in one cell, the
+    buttons and link in the other (the combobox-with-grid-popup pattern)."""
     from playwright.sync_api import expect
 
     page.goto(service.url + "/")
     ask(page, "Wie houdt toezicht op de aanpak van mensenhandel?")
     expect(page.locator(OPTIONS)).to_have_count(5)
+    expect(page.locator(f"{W} [role=option], {W} [role=listbox]")).to_have_count(0)
     expect(page.locator(f"{OPTIONS} button, {OPTIONS} a, {OPTIONS} [tabindex]")).to_have_count(0)
     results = page.locator(RESULTS)
     expect(results).to_have_count(5)
     for i in range(5):
-        result = results.nth(i)
-        assert result.get_attribute("role") == "none"
-        expect(result.locator(":scope > [role=option]")).to_have_count(1)
-        expect(result.locator(":scope > .meta > button.copy")).to_have_count(1)
-    assert page.locator(f"{W} [role=listbox] > :not(li)").count() == 0
+        cells = results.nth(i).locator(":scope > *")
+        expect(cells).to_have_count(2)
+        assert [cells.nth(j).get_attribute("role") for j in (0, 1)] == ["gridcell", "gridcell"]
+        expect(cells.nth(1).locator("button.copy")).to_have_count(1)
     assert not page.errors

@@ -59,9 +59,9 @@ input::placeholder{color:var(--_muted);opacity:1}
 @media (prefers-reduced-motion:reduce){.loading .bar::after{animation:none;transform:scaleX(1);opacity:.6}}
 .label{display:block;margin:0 0 .3em;font-weight:600;font-size:.9375em}
 .hint{margin:.2em 0 0;color:var(--_muted);font-size:.8125em}
-li.less{background:var(--vb-less-bg,#fafafa)}
-li.first-less{margin-top:.75em}
-li.first-less::before{content:"";display:block;border-top:1px dashed var(--_border);margin:-1.1em -.75em .9em}
+.result.less{background:var(--vb-less-bg,#fafafa)}
+.result.first-less{margin-top:.75em}
+.result.first-less::before{content:"";display:block;border-top:1px dashed var(--_border);margin:-1.1em -.75em .9em}
 .lesstag{font-style:italic}
 .unsure mark{background:transparent;color:inherit;font-weight:600;padding:0}
 .status{margin:.5em 0 0;color:var(--_muted);font-size:.875em;min-height:1.3em;display:flex;flex-wrap:wrap;gap:.25em 1em;justify-content:space-between}
@@ -69,12 +69,12 @@ li.first-less::before{content:"";display:block;border-top:1px dashed var(--_bord
 .error{color:var(--vb-error,#a4161a);font-weight:600}
 .notice{margin:.5em 0 0;padding:.5em .75em;border-left:4px solid var(--vb-warning,#b35c00);background:var(--vb-warning-bg,#fff4e5);color:var(--vb-color,#1b1b1b);border-radius:4px}
 .notice[hidden],[hidden]{display:none!important}
-ul{list-style:none;margin:.5em 0 0;padding:0;display:grid;gap:.5em}
-ul:empty{display:none}
-ul>li{border:1px solid var(--vb-result-border,#d5d8dd);border-radius:var(--vb-radius,8px);padding:.6em .75em;background:var(--vb-result-bg,#fff);min-width:0;overflow-wrap:anywhere}
-ul>li:hover{border-color:var(--_border)}
-[role=option]{cursor:pointer}
-ul>li.current{outline:3px solid var(--_focus);outline-offset:1px;border-color:var(--_accent)}
+.results{margin:.5em 0 0;display:grid;gap:.5em}
+.results:empty{display:none}
+.result{border:1px solid var(--vb-result-border,#d5d8dd);border-radius:var(--vb-radius,8px);padding:.6em .75em;background:var(--vb-result-bg,#fff);min-width:0;overflow-wrap:anywhere}
+.result:hover{border-color:var(--_border)}
+.result>:first-child{cursor:pointer}
+.result.current{outline:3px solid var(--_focus);outline-offset:1px;border-color:var(--_accent)}
 .answer{margin:.5em 0 0;padding:.6em .75em;border:1px solid var(--_accent);border-left-width:4px;border-radius:var(--vb-radius,8px);background:var(--vb-answer-bg,#f2f6fb);overflow-wrap:anywhere}
 .answer .label{margin:0;font-size:.8125em;color:var(--_muted)}
 .answer .value{margin:.1em 0 0;font-size:1.25em;font-weight:700;line-height:1.3}
@@ -93,8 +93,8 @@ button:hover{background:var(--vb-button-hover,#eef2f8)}
 button:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
 a.source{color:var(--_accent)}
 a.source:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
-ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
-@media (max-width:480px){.vb{padding:.5em}ul>li,.answer{padding:.5em}.hint{display:none}}
+ol{flex-basis:100%;margin:0;padding-left:1.5em;color:var(--_muted)}
+@media (max-width:480px){.vb{padding:.5em}.result,.answer{padding:.5em}.hint{display:none}}
 .more{font-size:.8125em;color:var(--_accent);text-decoration:underline}
 `;
 
@@ -156,6 +156,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       Object.assign(input, { type: "search", autocomplete: "off", spellcheck: false, enterKeyHint: "search" });
       input.setAttribute("role", "combobox");
       input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-haspopup", "grid");
       input.setAttribute("aria-expanded", "false");
       input.setAttribute("aria-controls", id + "-list");
       input.setAttribute("aria-describedby", id + "-status");
@@ -177,9 +178,12 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       this._card.setAttribute("part", "answer");
       this._card.setAttribute("aria-labelledby", id + "-answer-label");
       this._card.hidden = true;
-      this._list = el("ul");
+      // The results are a grid (the "combobox with grid popup" pattern): a row per result, whose first cell
+      // (the passage) is what the arrow keys select and whose second holds its buttons. A listbox's options
+      // may hold no controls: their children are presentational to assistive technology.
+      this._list = el("div", "results");
       this._list.id = id + "-list";
-      this._list.setAttribute("role", "listbox");
+      this._list.setAttribute("role", "grid");
       // The key hints sit outside the live region: announced after every search they were noise.
       this._hint = el("div", "hint");
       this._hint.setAttribute("aria-hidden", "true");
@@ -413,18 +417,16 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       if (announce) this._say.textContent = t.answer + ": " + a.text;
     }
 
-    // A result: the option (section path, passage, document) and, beside it rather than inside it, its
-    // buttons and link. An option's children are presentational to assistive technology, so no control
-    // may sit in one; the list item around both has no role of its own.
+    // A result: a row of two cells, the passage (section path, text, document) and its buttons and link.
     _item(h, i) {
       const t = this.t;
-      const li = el("li");
-      li.setAttribute("role", "none");
+      const li = el("div", "result");
+      li.setAttribute("role", "row");
       li.setAttribute("part", "result");
       li.dataset.id = h.id;
-      const opt = el("div");
+      const opt = el("div"); // no class: "active" and "expanded" are its whole class list
       opt.id = this._id + "-opt-" + i;
-      opt.setAttribute("role", "option");
+      opt.setAttribute("role", "gridcell");
       opt.setAttribute("aria-selected", "false");
       const path = el("p", "path");
       path.append(el("span", "section", (h.section_path && h.section_path.length ? h.section_path : [h.section]).join(" › ")));
@@ -437,6 +439,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       opt.append(path, text, el("p", "doc", [d.title, this._date(d.date)].filter(Boolean).join(" · ")));
       li._opt = opt;
       const meta = el("div", "meta");
+      meta.setAttribute("role", "gridcell");
       const notes = h.footnotes || [];
       let list = null;
       if (notes.length) {
@@ -473,8 +476,8 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
           meta.append(a);
         }
       }
+      if (list) meta.append(list);
       li.append(opt, meta);
-      if (list) li.append(list);
       opt.addEventListener("click", () => {
         this._activate(i);
         this._open(i);
