@@ -22,7 +22,7 @@ from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.config import Fusion, Mode, RetrievalConfig
 from vraagbaak.index.embedders import Embedder, SparseEncoder, sparse_encoder
 from vraagbaak.index.lexical import BM25Index
-from vraagbaak.index.model import Passage
+from vraagbaak.index.model import Passage, strip_marks
 from vraagbaak.index.store import LoadedIndex
 from vraagbaak.index.vectors import VectorStore
 
@@ -118,6 +118,8 @@ class Searcher:
             rows.setdefault(p.document.id, []).append(i)
         self.document_rows = {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
         self._row = {p.id: i for i, p in enumerate(self.passages)}
+        #: Each answered passage's sentence terms (a dict: a lost race only computes them twice).
+        self._terms: dict[str, list[set[str]]] = {}
         # Sentence vectors get their own exact index, built at load (cheap next to the embedder).
         self._sentence_store = VectorStore.build(index.sentence_vectors, "flat")
         self._sparse: SparseEncoder | None = sparse_encoder(embedder)
@@ -190,7 +192,21 @@ class Searcher:
             key_terms=lambda text: set(self.bm25.tokenizer(text)),
             min_similarity=c.answer_min_similarity,
             min_key_overlap=c.answer_min_key_overlap,
+            min_top_key_overlap=c.answer_min_top_key_overlap,
+            english=is_english(query),
+            english_min_similarity=c.answer_english_min_similarity,
+            sentence_terms=self._sentence_terms,
         )
+
+    def _sentence_terms(self, passage: Passage) -> list[set[str]]:
+        """A passage's sentences' analysed terms, worked out once per passage (bounded by the index)."""
+        terms = self._terms.get(passage.id)
+        if terms is None:
+            spans = passage.sentences
+            terms = self._terms[passage.id] = [
+                set(self.bm25.tokenizer(strip_marks(passage.text[a:b]))) for a, b in spans
+            ]
+        return terms
 
     def encode(self, query: str, *, sparse: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
         """The question's encodings, from the cache when it was asked before on this build.
