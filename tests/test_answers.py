@@ -112,6 +112,8 @@ def test_a_body_without_an_article_answers_who():
     p = passage(["Gemeenten moeten goed in staat zijn om toezicht te houden op seksbedrijven."])
     a = ask("Wie moet toezicht houden op seksbedrijven?", [p], {p.id: [0.86]})
     assert (a.kind, a.text) == ("who", "Gemeenten")
+    generic = passage(["Mensen en instanties staan altijd in de wind bij het toezicht op seksbedrijven."])
+    assert ask("Wie houdt toezicht op seksbedrijven?", [generic], {generic.id: [0.86]}) is None
 
 
 def test_a_count_counts_what_the_question_counts_and_is_never_a_year():

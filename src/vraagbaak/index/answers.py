@@ -354,6 +354,8 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
                 continue
             if kind == "place" and _BODY.search(fold(m.group())):
                 continue  # "de Inspectie Justitie en Veiligheid" is no place
+            if _GENERIC_BODY.fullmatch(fold(m.group())):
+                continue  # "instanties", "de partners": a kind of body, no answer to who
             if m.start() not in found or len(m.group()) > len(found[m.start()].group()):
                 found[m.start()] = m
     if not found:
@@ -383,6 +385,8 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
     return (a + kept[i].start(), a + end)
 
 
+#: Bodies named only by their kind, without a name or a role of their own.
+_GENERIC_BODY = re.compile(r"(?:(?:de|het|alle|onze|die)\s+(?:\w+\s+)?)?(?:organisaties?|instanties?|partners?)")
 #: "met wie", "door wie", "aan wie": the preposition that marks the answer in the sentence.
 _WHO_PREPOSITION = re.compile(r"^\W*(met|door|aan|voor|bij|van|op|with|by|to|for|from)\s+(?:wie|whom?)\b", re.I)
 
