@@ -43,8 +43,10 @@ RUN pip install --no-deps --no-build-isolation . && rm -rf build src/*.egg-info
 # letter; to serve your own documents, build an index from a mounted corpus directory first
 # (docs/operations.md, "Your own documents in the container").
 RUN vraagbaak build --if-stale
-# Builds are written with mkdtemp (mode 0700): open them to the service user, read-only.
-RUN chmod -R a+rX,go-w /app/.vraagbaak /app/corpus
+# Builds are written with mkdtemp (mode 0700): open them to everyone read-only, and give them to the
+# service user, whose indexing jobs (the admin API, VRAAGBAAK_ADMIN_TOKEN; docs/admin.md) add documents
+# and write new builds. Mount volumes on both to keep uploads across containers.
+RUN chmod -R a+rX,go-w /app/.vraagbaak /app/corpus && chown -R vraagbaak:vraagbaak /app/.vraagbaak /app/corpus
 
 USER vraagbaak
 EXPOSE 8000

@@ -69,7 +69,8 @@ cleanup() { podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 step "run the container (host network, PORT=$PORT)"
-podman run -d --name "$NAME" --network=host -e PORT="$PORT" "$IMAGE" >/dev/null
+TOKEN="container-test-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+podman run -d --name "$NAME" --network=host -e PORT="$PORT" -e VRAAGBAAK_ADMIN_TOKEN="$TOKEN" "$IMAGE" >/dev/null
 [ "$(podman exec "$NAME" id -u)" != 0 ] || fail "the service runs as root"
 ready=""
 for _ in $(seq 1 120); do
@@ -85,6 +86,33 @@ curl -fsS "http://127.0.0.1:$PORT/healthz"; echo
 answer=$(curl -fsS "http://127.0.0.1:$PORT/api/search?q=Hoeveel+geld+gaat+er+structureel+naar+de+politie%3F&k=1")
 echo "$answer" | head -c 400; echo
 echo "$answer" | "$PYTHON" -c 'import json,sys; r=json.load(sys.stdin)["results"]; assert r and r[0]["citation"], r'
+
+step "admin API: upload a Markdown note, wait for its job, search it (live reload in the container)"
+printf -- '---\ntitle: Notitie over de kraanvogeltelling\n---\n\n# Aanpak\n\nDe kraanvogeltelling begint in het voorjaar van 2027 met drie provincies.\n' > "$CACHE/kraanvogels.md"
+job=$(curl -fsS -X POST -H "Authorization: Bearer $TOKEN" -H "Content-Type: text/markdown" \
+      --data-binary @"$CACHE/kraanvogels.md" "http://127.0.0.1:$PORT/api/documents?filename=kraanvogels.md")
+location=/api/jobs/$(echo "$job" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["job"]["id"])')
+status=""
+for _ in $(seq 1 240); do
+    status=$(curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$location" \
+             | "$PYTHON" -c 'import json,sys; j=json.load(sys.stdin)["job"]; print(j["status"], j["error"] or "")')
+    case "$status" in done*|failed*) break;; esac
+    sleep 0.5
+done
+echo "job: $status"
+[ "${status%% *}" = done ] || { podman logs "$NAME" | tail -30; fail "the upload's job did not end done: $status"; }
+found=""
+for _ in $(seq 1 50); do
+    if curl -fsS "http://127.0.0.1:$PORT/api/search?q=kraanvogeltelling+voorjaar&k=1" | grep -q kraanvogeltelling; then found=1; break; fi
+    sleep 0.2
+done
+[ -n "$found" ] || fail "the uploaded note is not found after its job"
+echo "the new note is searchable"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Content-Type: text/markdown" --data-binary x \
+       "http://127.0.0.1:$PORT/api/documents?filename=x.md")
+[ "$code" = 401 ] || fail "an upload without the token got $code, not 401"
+podman logs "$NAME" 2>&1 | grep -q "$TOKEN" && fail "the token is in the container's log"
+echo "no token: 401; the token is not in the log"
 
 step "HEALTHCHECK (docker format) passes"
 podman inspect -f '{{.Config.Healthcheck.Test}}' "$NAME"

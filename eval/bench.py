@@ -14,11 +14,13 @@ Everything is measured in one run on this machine, so the ratios compare like wi
 5. Incremental builds: `vraagbaak build` of a ~60-page corpus from a cold embedding cache against
    `vraagbaak add` of a 4-page PDF, `remove` and a rebuild from the cache, each command a new process;
    then the production server following three new builds (live reload): swap to served, worker RSS.
+6. A 40-page PDF uploaded over the admin API and indexed by a background job while 4 clients search:
+   search p50 idle, during and after, failed searches, and the time from upload to searchable.
 
 Every figure carries the 1-minute load average at the moment it was taken: the machine is shared.
 ``--arrangements ROUNDS`` compares worker/engine arrangements side by side, interleaved;
-``--incremental`` runs step 5 alone and prints it; ``--answers`` measures, on the configured index, what the
-direct answer adds to a search (also measured in step 2 and written to eval/bench.md).
+``--incremental`` runs step 5 alone and prints it; ``--admin`` step 6; ``--answers`` measures, on the
+configured index, what the direct answer adds to a search (also measured in step 2, written to eval/bench.md).
 No timing is asserted anywhere: these are figures to read, not tests.
 """
 
@@ -141,6 +143,7 @@ def load(
     max_seconds: float,
     host: str = "127.0.0.1",
     desc: str = "",
+    stop: threading.Event | None = None,
 ) -> LoadResult:
     """Closed-loop load: ``concurrency`` clients, each with a keep-alive connection, asking the gold
     questions in turn. Bounded twice: at most ``max_requests`` requests and ``max_seconds`` seconds.
@@ -155,7 +158,7 @@ def load(
 
     def client() -> None:
         conn = RawClient(host, port)
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not (stop and stop.is_set()):
             with lock:
                 i = next(issued, None)
             if i is None:
@@ -402,9 +405,14 @@ def main(argv: list[str] | None = None) -> int:
         help="only measure a full build of a ~60-page corpus against vraagbaak add of a 4-page PDF, and live reload",
     )
     parser.add_argument(
+        "--admin",
+        action="store_true",
+        help="only measure search idle and while a 40-page upload is indexed over the admin API",
+    )
+    parser.add_argument(
         "--answers",
         action="store_true",
-        help="only measure what the direct answer adds to a search, on the configured index (about 30 s)",
+        help="only measure what the direct answer adds to a search, on the configured index (about a minute)",
     )
     parser.add_argument(
         "--worker-ab",
@@ -417,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.incremental:
         print("incremental builds and live reload", flush=True)
         print("\n" + render_incremental(incremental()))
+        return 0
+    if args.admin:
+        print(f"a {UPLOAD_PAGES}-page upload indexed while {ADMIN_CLIENTS} clients search", flush=True)
+        print("\n" + render_admin(admin_under_load(questions())))
         return 0
     if args.answers:
         from vraagbaak.service.app import build_searcher
@@ -450,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-"))
     index_dir = tmp / "index"
 
-    print(f"[1/5] index build of {DEFAULT_CORPUS.name}", flush=True)
+    print(f"[1/6] index build of {DEFAULT_CORPUS.name}", flush=True)
     builder = from_spec(settings.embedder, num_threads=CORES)
     t0 = time.perf_counter()
     manifest = build_index(
@@ -461,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {manifest.passage_count} passages, {manifest.sentence_count} sentences in {build_s:.1f} s")
 
     print(
-        f"[2/5] floor and in-process search ({len(qs)} gold questions, "
+        f"[2/6] floor and in-process search ({len(qs)} gold questions, "
         f"{engines} engine(s) x {engine_threads} thread(s), as one worker has them)"
     )
     embedder = from_spec(settings.embedder, num_threads=engine_threads, engines=engines)
@@ -502,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  the answer step adds {ms(answers.added_p50)} ms p50 ({answers.ratio:.3f} x a search)")
     del searcher, embedder
 
-    print(f"[3/5] production server, cache off: gunicorn {' '.join(GUNICORN_ARGS)}", flush=True)
+    print(f"[3/6] production server, cache off: gunicorn {' '.join(GUNICORN_ARGS)}", flush=True)
     server = Server(index_dir, env={"VRAAGBAAK_CACHE_ENTRIES": "0"})
     procs = [server.proc.pid, *server.workers]
     rss = {pid: rss_mb(pid) for pid in procs}
@@ -537,12 +549,15 @@ def main(argv: list[str] | None = None) -> int:
         f" ms, errors {first.errors + repeat.errors}"
     )
 
-    print(f"[4/5] scale curve (synthetic 384-d vectors): {args.sizes}", flush=True)
+    print(f"[4/6] scale curve (synthetic 384-d vectors): {args.sizes}", flush=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     scale = scale_curve(sizes, dim=manifest.dim, n_queries=200, hnsw_max=args.hnsw_max)
 
-    print("[5/5] incremental builds and live reload", flush=True)
+    print("[5/6] incremental builds and live reload", flush=True)
     incr = incremental()
+
+    print(f"[6/6] a {UPLOAD_PAGES}-page upload indexed while {ADMIN_CLIENTS} clients search", flush=True)
+    admin = admin_under_load(qs)
 
     result = BenchResult(
         manifest=manifest,
@@ -572,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
         scale=scale,
         incremental=incr,
         answers=answers,
+        admin=admin,
         load_before=load_before[0],
         load_after=os.getloadavg()[0],
         total_s=time.perf_counter() - started,
@@ -1027,6 +1043,195 @@ def render_incremental(r: IncrementalResult) -> str:
     )
 
 
+# ---------------------------------------------------------------------- indexing an upload under load
+
+UPLOAD_PAGES = 40
+ADMIN_CLIENTS = 4
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdminResult:
+    """Search at ADMIN_CLIENTS clients idle, while a UPLOAD_PAGES-page upload is indexed, and idle again."""
+
+    idle: LoadResult
+    during: LoadResult
+    after: LoadResult
+    pages: int
+    passages: int
+    upload_bytes: int
+    #: From the POST to the job ended, and to the first search that the new document answers.
+    job_s: float
+    searchable_s: float
+    stages: list[str]
+
+    @property
+    def ratio(self) -> float:
+        return pct(self.during.latencies, 50) / pct(self.idle.latencies, 50)
+
+
+def admin_under_load(qs: list[str], *, seconds: float = 20) -> AdminResult:
+    """Upload a 40-page PDF to the production server over the admin API while 4 clients search.
+
+    The server (gunicorn, production config, cache off) serves the shipped letter from a temporary corpus;
+    the job runs in its own process at nice +10 (vraagbaak/jobs/). Search latency is measured idle, for
+    as long as the job runs, and idle again; the upload-to-searchable time ends at the first search
+    restricted to the new document that answers 200.
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pdfs import dossier_pdf
+
+    from vraagbaak.corpus import DEFAULT_CORPUS, read_file
+
+    tmp = Path(tempfile.mkdtemp(prefix="vraagbaak-admin-"))
+    corpus, index = tmp / "corpus", tmp / "index"
+    corpus.mkdir()
+    (corpus / DEFAULT_CORPUS.name).write_bytes(DEFAULT_CORPUS.read_bytes())
+    letter = read_file(DEFAULT_CORPUS)
+    paragraphs = [p.text for d in letter.documents for s in d.sections for p in s.paragraphs if p.kind == "paragraph"]
+    upload = dossier_pdf(
+        tmp / "jaarrapportage.pdf",
+        title="Jaarrapportage ketensamenwerking",
+        reference="2026-4040",
+        paragraphs=paragraphs[7:] + paragraphs[:7],
+        pages=UPLOAD_PAGES,
+    )
+    token = "bench-token-" + os.urandom(16).hex()
+    env = {
+        "VRAAGBAAK_CORPUS_DIR": str(corpus),
+        "VRAAGBAAK_ADMIN_TOKEN": token,
+        "VRAAGBAAK_CACHE_ENTRIES": "0",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "vraagbaak", "build"],
+        cwd=ROOT,
+        env={**os.environ, **env, "VRAAGBAAK_INDEX_DIR": str(index)},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"vraagbaak build failed:\n{done.stderr[-3000:]}")
+    server = Server(index, env=env)
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        load(server.port, qs, concurrency=2, max_requests=20, max_seconds=10, desc="warm-up")
+        idle = load(server.port, qs, concurrency=ADMIN_CLIENTS, max_requests=10_000, max_seconds=seconds, desc="idle")
+        print(f"  idle, {ADMIN_CLIENTS} clients: p50 {ms(pct(idle.latencies, 50))} ms, errors {idle.errors}")
+        body = upload.read_bytes()
+        stop = threading.Event()
+        during: list[LoadResult] = []
+        searching = threading.Thread(
+            target=lambda: during.append(
+                load(
+                    server.port,
+                    qs,
+                    concurrency=ADMIN_CLIENTS,
+                    max_requests=100_000,
+                    max_seconds=1800,
+                    desc="during indexing",
+                    stop=stop,
+                )
+            )
+        )
+        t0 = time.perf_counter()
+        status, answer, headers = _request(
+            server.port,
+            "POST",
+            f"/api/documents?filename={upload.name}",
+            body,
+            {**auth, "Content-Type": "application/pdf"},
+        )
+        if status != 202:
+            raise RuntimeError(f"upload refused: {status} {answer[:500]!r}")
+        searching.start()
+        location = headers["Location"]
+        stages: list[str] = []
+        while True:
+            job = json.loads(_request(server.port, "GET", location, None, auth)[1])["job"]
+            if job["progress"]["stage"] not in stages:
+                stages.append(job["progress"]["stage"])
+            if job["status"] in ("done", "failed"):
+                break
+            time.sleep(0.25)
+        job_s = time.perf_counter() - t0
+        if job["status"] != "done":
+            stop.set()
+            searching.join()
+            raise RuntimeError(f"the indexing job failed: {job['error']}")
+        [doc] = job["documents"]
+        probe = f"/api/search?k=1&document={quote(doc['id'])}&q={quote('ketensamenwerking')}"
+        while http_get(server.port, probe)[0] != 200:
+            if time.perf_counter() - t0 > 120 + job_s:
+                raise RuntimeError("the new document never became searchable")
+            time.sleep(0.02)
+        searchable_s = time.perf_counter() - t0
+        stop.set()
+        searching.join()
+        print(
+            f"  during indexing: p50 {ms(pct(during[0].latencies, 50))} ms, errors {during[0].errors}; "
+            f"job {job_s:.1f} s, searchable {searchable_s:.1f} s after the POST"
+        )
+        after = load(server.port, qs, concurrency=ADMIN_CLIENTS, max_requests=10_000, max_seconds=seconds, desc="idle")
+    finally:
+        server.stop()
+    return AdminResult(
+        idle=idle,
+        during=during[0],
+        after=after,
+        pages=job["progress"]["pages"] or UPLOAD_PAGES,
+        passages=doc["passages"],
+        upload_bytes=len(body),
+        job_s=job_s,
+        searchable_s=searchable_s,
+        stages=stages,
+    )
+
+
+def _request(port: int, method: str, path: str, body: bytes | None, headers: dict[str, str]):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, resp.read(), dict(resp.getheaders())
+    finally:
+        conn.close()
+
+
+def render_admin(r: AdminResult) -> str:
+    rows = [
+        [
+            name,
+            str(x.requests),
+            f"{x.rps:.1f}",
+            ms(pct(x.latencies, 50)),
+            ms(pct(x.latencies, 95)),
+            str(x.errors),
+            f"{x.load:.1f}",
+        ]
+        for name, x in (("idle", r.idle), ("while indexing", r.during), ("idle again", r.after))
+    ]
+    return "\n".join(
+        [
+            "## Indexing an upload while search goes on",
+            "",
+            f"The production server (gunicorn, cache off) serves the shipped letter. A {r.pages}-page PDF "
+            f"({r.upload_bytes / 2**20:.1f} MB, drawn by `tests/pdfs.py` `dossier_pdf`) is uploaded with "
+            f"`POST /api/documents` and indexed by a job (read at nice +10, built under SCHED_IDLE; "
+            f"{r.passages} passages), while "
+            f"{ADMIN_CLIENTS} clients search the gold questions without pause.",
+            "",
+            table(["search", "requests", "req/s", "p50 ms", "p95 ms", "failed", "load"], rows, align="lrrrrrr"),
+            "",
+            f"**Search p50 while indexing is {r.ratio:.2f} × idle** and "
+            f"{pct(r.during.latencies, 50) / pct(r.after.latencies, 50):.2f} × idle again "
+            "(the target is at most 2×), with "
+            f"{r.during.errors} failed searches. The job took {r.job_s:.1f} s "
+            f"({' → '.join(r.stages)}); the new document answered its first search {r.searchable_s:.1f} s "
+            "after the upload began (the job, then the worker's reload of the new build).",
+            "",
+        ]
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class BenchResult:
     """Everything one ``make bench`` run measured; :func:`render` turns it into eval/bench.md."""
@@ -1066,6 +1271,7 @@ class BenchResult:
     scale: list[ScaleRow]
     incremental: IncrementalResult
     answers: AnswerCost
+    admin: AdminResult
     load_before: float
     load_after: float
     total_s: float
@@ -1313,6 +1519,7 @@ def render(r: BenchResult) -> str:
             f"For comparison: the floor (question encoding) is {ms(floor50)} ms p50.",
             "",
             render_incremental(r.incremental),
+            render_admin(r.admin),
             "",
             render_answer_cost(r.answers),
         ]

@@ -287,3 +287,52 @@ def dossier_pdf(path: Path, *, title: str, reference: str, paragraphs: list[str]
         n += 1
     w.save()
     return path
+
+
+# ------------------------------------------------------------------ hostile PDFs, written byte by byte
+
+
+def _one_page_pdf(path: Path, deflated_content: bytes) -> Path:
+    """A valid one-page PDF around an already deflated content stream (reportlab would not draw these)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(deflated_content) + deflated_content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def memory_bomb_pdf(path: Path, *, megabytes: int = 300) -> Path:
+    """A page whose content stream inflates from about 1 MB to ``megabytes`` MB: a reader must hold it all."""
+    import zlib
+
+    deflate = zlib.compressobj(9)
+    chunk = b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" * 32768  # about 1 MB
+    data = b"".join(deflate.compress(chunk) for _ in range(megabytes)) + deflate.flush()
+    return _one_page_pdf(path, data)
+
+
+def dense_pdf(path: Path, *, words: int = 20_000) -> Path:
+    """A page of ``words`` words at 1 pt, each placed on its own: seconds of layout work for 60 KB."""
+    import zlib
+
+    ops = [b"BT /F1 1 Tf"]
+    for i in range(words):
+        x, y = 20 + (i * 7) % 560, 20 + (i * 7 // 560) % 750 + (i % 3) * 0.3
+        ops.append(b"1 0 0 1 %.1f %.1f Tm (abcdefghij) Tj" % (x, y))
+    ops.append(b"ET")
+    return _one_page_pdf(path, zlib.compress(b"\n".join(ops), 9))

@@ -75,7 +75,8 @@ def test_wrong_method_and_unknown_route(client):
     r = client.delete("/api/search")
     assert_error(r, 405, "method_not_allowed")
     assert "GET" in r.headers["Allow"]
-    assert_error(client.post("/api/documents"), 405)
+    assert_error(client.put("/api/documents"), 405)
+    assert_error(client.post("/api/documents"), 404, "not_found")  # the admin upload, off without a token
     assert_error(client.get("/api/nothing"), 404, "not_found")
 
 

@@ -297,12 +297,12 @@ def test_vraagbaak_add_and_remove_say_what_they_embedded(cli_dirs, tmp_path, cap
 
 def test_add_and_remove_take_the_document_ids_from_a_current_index(cli_dirs, tmp_path, monkeypatch, capsys):
     """Reading a corpus of PDFs costs seconds; the ids of an index built from exactly these files are known."""
-    from vraagbaak.corpus import directory
+    from vraagbaak import documents
 
     corpus, _, _ = cli_dirs
     reads = []
-    original = directory.read_corpus
-    monkeypatch.setattr(directory, "read_corpus", lambda path: reads.append(path) or original(path))
+    original = documents.read_corpus
+    monkeypatch.setattr(documents, "read_corpus", lambda path: reads.append(path) or original(path))
     assert cli.main(["build"]) == 0
     copy = tmp_path / "kopie.txt"
     copy.write_text(DEFAULT_CORPUS.read_text(encoding="utf-8"), encoding="utf-8")
@@ -315,3 +315,25 @@ def test_add_and_remove_take_the_document_ids_from_a_current_index(cli_dirs, tmp
     (corpus / "later.pdf").write_bytes(simple_pdf(tmp_path / "later.pdf", title="Later").read_bytes())
     assert cli.main(["remove", "later"]) == 0  # the index is stale now: the corpus is read
     assert reads == [corpus]
+
+
+def test_changes_to_the_documents_wait_for_each_other(tmp_path):
+    """A CLI `add` while an admin job rebuilds would interleave two builds; the change lock serialises them."""
+    import threading
+
+    from vraagbaak.documents import changing
+    from vraagbaak.settings import Settings
+
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus")
+    entered = threading.Event()
+
+    def second_change() -> None:
+        with changing(settings):
+            entered.set()
+
+    with changing(settings):
+        other = threading.Thread(target=second_change)
+        other.start()
+        assert not entered.wait(0.3)  # still waiting while the first holds the lock
+    assert entered.wait(10)
+    other.join()

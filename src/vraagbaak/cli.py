@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import textwrap
 from pathlib import Path
 
 from vraagbaak.corpus.formats import UnreadableDocumentError, set_limits
+from vraagbaak.documents import Change
 from vraagbaak.index.embedders import EmbedderError
 from vraagbaak.index.store import IndexLoadError
 from vraagbaak.settings import ENVIRONMENT, Settings, SettingsError, apply_process_environment
@@ -34,136 +34,55 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _build(settings: Settings, *, only_if_stale: bool, cache: bool = True) -> int:
-    from vraagbaak.corpus import DEFAULT_CORPUS
-    from vraagbaak.corpus.directory import ensure
-    from vraagbaak.index.build import build_index
-    from vraagbaak.index.embedcache import EmbeddingCache
-    from vraagbaak.index.embedders import from_spec
-    from vraagbaak.index.store import stale_reason
+    from vraagbaak.documents import build
 
-    seeded = ensure(settings.corpus_dir, seed=DEFAULT_CORPUS)
-    if seeded.copied:
-        print(f"new corpus directory {seeded.directory}, with the shipped letter", file=sys.stderr)
-    reason = stale_reason(
-        settings.index_dir,
-        settings.corpus_dir,
-        embedder_spec=settings.embedder,
-        split=settings.split,
-        index_type=settings.retrieval.index_type,
-    )
-    if only_if_stale and reason is None:
-        print(f"index in {settings.index_dir} is current; nothing to build")
-        return 0
-    print(f"building index in {settings.index_dir} ({reason or 'forced'}) with {settings.embedder}", file=sys.stderr)
-    embedder = from_spec(settings.embedder, num_threads=settings.num_threads)
-    embeddings = EmbeddingCache.for_index(settings.index_dir, embedder) if cache else EmbeddingCache(None, embedder)
-    manifest = build_index(
-        settings.corpus_dir,
-        settings.index_dir,
-        embedder,
-        split=settings.split,
-        index_type=settings.retrieval.index_type,
-        progress=True,
-        cache=embeddings,
-    )
-    print(
-        f"built {manifest.passage_count} passages, {manifest.sentence_count} sentences, "
-        f"dim {manifest.dim}, in {manifest.build_seconds:.1f} s -> {settings.index_dir}"
-    )
+    change = build(settings, only_if_stale=only_if_stale, cache=cache)
+    _report_build(settings, change)
     return 0
+
+
+def _report_build(settings: Settings, change: Change) -> None:
+    m = change.manifest
+    if m is None:
+        print(f"index in {settings.index_dir} is current; nothing to build")
+        return
+    print(
+        f"built {m.passage_count} passages, {m.sentence_count} sentences, "
+        f"dim {m.dim}, in {m.build_seconds:.1f} s -> {settings.index_dir}"
+    )
 
 
 def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     """Read every file first; copy them in and rebuild only when all of them can be read."""
-    from vraagbaak.corpus import DEFAULT_CORPUS
-    from vraagbaak.corpus.directory import ensure, sources
-    from vraagbaak.corpus.formats import UnreadableDocumentError, read_path
+    from vraagbaak.documents import RefusedError, add
 
-    ensure(settings.corpus_dir, seed=DEFAULT_CORPUS)
-    present = {p.name: p for p in sources(settings.corpus_dir)}
-    known = known_documents(settings) if present else {}
-    refused, accepted = [], []
-    for path in args.files:
-        try:
-            if not path.is_file():
-                raise UnreadableDocumentError(f"{path.name}: no such file")
-            if path.name in present:
-                raise UnreadableDocumentError(f"{path.name}: the corpus already has a file of that name")
-            for doc in read_path(path).documents:
-                if doc.id in known:
-                    raise UnreadableDocumentError(f"{path.name}: document {doc.id} is already in {known[doc.id]}")
-                known[doc.id] = path.name
-        except UnreadableDocumentError as e:
-            refused.append(str(e))
-        else:
-            accepted.append(path)
-    if refused:
-        for line in refused:
+    try:
+        change = add(settings, args.files)
+    except RefusedError as e:
+        lines = str(e).splitlines()
+        for line in lines:
             print(f"vraagbaak: refused {line}", file=sys.stderr)
-        print(f"vraagbaak: nothing added ({len(refused)} of {len(args.files)} refused)", file=sys.stderr)
+        print(f"vraagbaak: nothing added ({len(lines)} of {len(args.files)} refused)", file=sys.stderr)
         return 1
-    copied = []
-    try:
-        for path in accepted:
-            tmp = settings.corpus_dir / f".{path.name}.adding"
-            shutil.copy2(path, tmp)
-            tmp.rename(settings.corpus_dir / path.name)
-            copied.append(settings.corpus_dir / path.name)
-        status = _build(settings, only_if_stale=False)
-    except BaseException:
-        for path in copied:  # the served corpus stays as it was
-            path.unlink(missing_ok=True)
-        raise
-    print(f"added {', '.join(p.name for p in accepted)} to {settings.corpus_dir}")
-    return status
-
-
-def known_documents(settings: Settings) -> dict[str, str]:
-    """Document id -> source file name, for every document of the corpus directory.
-
-    From the index's documents.json when the index was built from exactly these files (the manifest's
-    corpus checksum covers every source's name and bytes), else by reading the corpus: reading a corpus
-    of PDFs costs seconds, and ``add`` reads it once more to build anyway.
-    """
-    from vraagbaak.corpus.directory import checksum, read_corpus
-    from vraagbaak.index.store import Manifest
-
-    try:
-        manifest = Manifest.read(settings.index_dir / "manifest.json")
-        if manifest.corpus_checksum == checksum(settings.corpus_dir):
-            documents = json.loads((settings.index_dir / "documents.json").read_text(encoding="utf-8"))
-            return {d["id"]: d["source"] for d in documents}
-    except (IndexLoadError, OSError, ValueError, KeyError, TypeError):
-        pass  # no index, or one that cannot say: read the corpus
-    return {d.id: d.source for d in read_corpus(settings.corpus_dir).documents}
+    _report_build(settings, change)
+    print(f"added {', '.join(change.added)} to {settings.corpus_dir}")
+    return 0
 
 
 def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
     """Move a source file (named, or holding the document id) to .removed/ and rebuild."""
-    from vraagbaak.corpus.directory import REMOVED, sources
+    from vraagbaak.corpus.directory import REMOVED
+    from vraagbaak.documents import NotInCorpusError, RefusedError, remove
 
-    files = {p.name: p for p in sources(settings.corpus_dir)}
-    target = files.get(args.document)
-    if target is None:
-        source = known_documents(settings).get(args.document)
-        target = files.get(source) if source else None
-    if target is None:
-        print(f"vraagbaak: no document or file {args.document!r} in {settings.corpus_dir}", file=sys.stderr)
-        return 1
-    if len(files) == 1:
-        print(f"vraagbaak: {target.name} is the only source; a corpus needs at least one", file=sys.stderr)
-        return 1
-    removed = settings.corpus_dir / REMOVED
-    removed.mkdir(exist_ok=True)
-    kept = removed / target.name
-    target.rename(kept)
     try:
-        status = _build(settings, only_if_stale=False)
-    except BaseException:
-        kept.rename(target)
-        raise
-    print(f"removed {target.name} (kept in {kept})")
-    return status
+        change = remove(settings, args.document)
+    except (NotInCorpusError, RefusedError) as e:
+        print(f"vraagbaak: {e.args[0]}", file=sys.stderr)
+        return 1
+    _report_build(settings, change)
+    name = change.removed[0]
+    print(f"removed {name} (kept in {settings.corpus_dir / REMOVED / name})")
+    return 0
 
 
 def cmd_list(settings: Settings, args: argparse.Namespace) -> int:

@@ -59,6 +59,10 @@ ENVIRONMENT = {
     "VRAAGBAAK_MAX_DOCUMENT_MB": "the largest source file a reader takes, in megabytes (50)",
     "VRAAGBAAK_MAX_PAGES": "the most pages a PDF may have (1000)",
     "VRAAGBAAK_PARSE_TIMEOUT": "seconds a PDF may take to parse before it is refused (120)",
+    "VRAAGBAAK_ADMIN_TOKEN": "bearer token that turns the admin API and /beheer on (at least 16 characters)",
+    "VRAAGBAAK_MAX_UPLOAD_MB": "the largest upload the admin API takes, in megabytes (50)",
+    "VRAAGBAAK_PARSE_MEMORY_MB": "memory (address space) an upload's reader may use, in megabytes (1024)",
+    "VRAAGBAAK_JOB_TIMEOUT": "seconds an indexing job of the admin API may take (1800)",
     "PROMETHEUS_MULTIPROC_DIR": "prometheus-client's multiprocess directory (set by the gunicorn config)",
 }
 
@@ -97,6 +101,12 @@ class ServiceSettings:
     read_timeout: float = 10.0
     #: Seconds between a process's checks whether the index path shows a new build (service/api.py); None: never.
     reload_interval: float | None = 1.0
+    #: The admin API's bearer token; None: no admin API (its routes do not exist). Never in a repr or a log.
+    admin_token: str | None = field(default=None, repr=False)
+    #: The largest upload, in bytes; memory and seconds an indexing job may take (vraagbaak/jobs/).
+    max_upload_bytes: int = 50 * 2**20
+    parse_memory_mb: int = 1024
+    job_timeout: float = 1800.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +173,12 @@ class Settings:
             log_level=_log_level(get("VRAAGBAAK_LOG_LEVEL") or "INFO"),
             read_timeout=_seconds(get("VRAAGBAAK_READ_TIMEOUT") or "10", "VRAAGBAAK_READ_TIMEOUT", 3600),
             reload_interval=_interval(get("VRAAGBAAK_RELOAD_INTERVAL") or "1", "VRAAGBAAK_RELOAD_INTERVAL", 3600),
+            admin_token=_admin_token(env.get("VRAAGBAAK_ADMIN_TOKEN")),
+            max_upload_bytes=int(_megabytes(get("VRAAGBAAK_MAX_UPLOAD_MB") or "50", "VRAAGBAAK_MAX_UPLOAD_MB") * 2**20),
+            parse_memory_mb=_integer(
+                get("VRAAGBAAK_PARSE_MEMORY_MB") or "1024", "VRAAGBAAK_PARSE_MEMORY_MB", 64, 65536
+            ),
+            job_timeout=_seconds(get("VRAAGBAAK_JOB_TIMEOUT") or "1800", "VRAAGBAAK_JOB_TIMEOUT", 86_400),
         )
         threads = get("VRAAGBAAK_NUM_THREADS")
         engines = get("VRAAGBAAK_ENGINES")
@@ -277,6 +293,23 @@ def _megabytes(value: str, name: str) -> float:
     if not 0 <= mb <= 65536:  # also refuses nan and inf
         raise SettingsError(f"{name} must be megabytes from 0 to 65536, got {value!r}")
     return mb
+
+
+#: The shortest admin token accepted: a guessable token is no protection.
+MIN_TOKEN_CHARS = 16
+
+
+def _admin_token(value: str | None) -> str | None:
+    """VRAAGBAAK_ADMIN_TOKEN: unset or empty turns the admin API off; a short or odd one is refused."""
+    if value is None or value == "":
+        return None
+    if len(value) < MIN_TOKEN_CHARS or not value.isascii() or not value.isprintable() or " " in value:
+        # the message never repeats the value: it is a secret even when it is a bad one
+        raise SettingsError(
+            f"VRAAGBAAK_ADMIN_TOKEN must be at least {MIN_TOKEN_CHARS} printable ASCII characters without spaces "
+            "(for example the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    return value
 
 
 def _log_level(value: str) -> str:

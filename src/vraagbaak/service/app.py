@@ -18,6 +18,7 @@ from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.embedders import Embedder, from_spec
 from vraagbaak.index.search import Searcher
 from vraagbaak.index.store import Manifest, load_index
+from vraagbaak.service.admin import register_admin
 from vraagbaak.service.api import MAX_BODY_BYTES, AppState, api
 from vraagbaak.service.cors import register_cors
 from vraagbaak.service.errors import error_response
@@ -66,6 +67,7 @@ def create_app(
     searcher: Searcher | None = None,
     embedder: Embedder | None = None,
     degrade: bool = False,
+    run_jobs: bool = True,
 ) -> Flask:
     """The Flask app over ``searcher``, or over the index ``settings`` name (default: ``Settings()``).
 
@@ -73,6 +75,7 @@ def create_app(
     app starts without one, answers 503 with the reason on /readyz and the API, and tries again.
     A worker restarted onto an index damaged under the running server thus leaves the master and
     the other workers serving, where a boot error would make gunicorn stop them all.
+    ``run_jobs`` False leaves the admin API's indexing jobs queued (tests of the queue itself).
     """
     settings = settings or Settings()
     app = Flask(__name__, static_folder=None)
@@ -102,10 +105,11 @@ def create_app(
     register_security_headers(app, csp_connect=service.csp_connect)
     register_rate_limit(app, service.rate_limit, storage=service.rate_limit_storage)  # off when None
     register_body_errors(app)  # malformed chunked or cut-off bodies: JSON 400
-    register_openapi(app)  # /openapi.json
+    register_openapi(app, admin=service.admin_token is not None)  # /openapi.json
     register_cors(app, service.cors_origins)  # CORS for the read-only API
     register_widget(app, public_url=service.public_url)  # / (demo page), /widget.js
     app.register_blueprint(api)
+    register_admin(app, settings, run_jobs=run_jobs)  # only with VRAAGBAAK_ADMIN_TOKEN: uploads, jobs, /beheer
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Response:

@@ -50,6 +50,8 @@ from vraagbaak.index.search import SearchResult
 from vraagbaak.index.store import Manifest
 
 log = logging.getLogger("vraagbaak.request")
+#: The admin audit log: one line per admin action (service/admin.py), never a token.
+audit = logging.getLogger("vraagbaak.audit")
 #: The methods that get their own label value; any other is counted as "other".
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 #: An incoming X-Request-Id is kept when it looks like an id, not like an attack on the logs.
@@ -81,6 +83,8 @@ INDEX_LOADED = Gauge(
 )
 #: Builds loaded while serving (result "loaded"), and new builds that could not be loaded ("failed").
 INDEX_RELOADS = Counter("vraagbaak_index_reloads", "New index builds met while serving", ["result"])
+ADMIN_ACTIONS = Counter("vraagbaak_admin_actions", "Admin API requests, by action and result", ["action", "result"])
+JOBS_ENDED = Counter("vraagbaak_jobs_ended", "Indexing jobs ended, by kind and status", ["kind", "status"])
 
 
 class JsonFormatter(logging.Formatter):
@@ -139,6 +143,27 @@ def record_index(manifest: Manifest) -> None:
 
 def record_reload(*, ok: bool) -> None:
     INDEX_RELOADS.labels("loaded" if ok else "failed").inc()
+
+
+def record_job(kind: str, status: str) -> None:
+    JOBS_ENDED.labels(kind, status).inc()
+
+
+def record_admin(action: str, result: str, **fields: object) -> None:
+    """One audit line per admin action, and its count in /metrics; the caller never passes the token."""
+    ADMIN_ACTIONS.labels(action, result).inc()
+    audit.info(
+        "admin",
+        extra={
+            "fields": {
+                "action": action,
+                "result": result,
+                "request_id": g.get("request_id"),
+                "remote": request.remote_addr,
+                **fields,
+            }
+        },
+    )
 
 
 def record_search(query: str, result: SearchResult) -> None:

@@ -13,6 +13,9 @@ from flask import Flask, jsonify
 from vraagbaak.index.answers import ANSWER_KINDS
 from vraagbaak.service.params import K_MAX, K_MIN, LIMIT_MAX, MAX_QUERY_CHARS
 
+#: The raw upload types (service/admin.py UPLOAD_TYPES; a test checks they agree).
+ADMIN_UPLOAD_TYPES = ("application/pdf", "text/markdown", "text/html", "text/plain")
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -302,7 +305,181 @@ SPEC: dict = {
 }
 
 
-def register_openapi(app: Flask) -> None:
+_BEARER = [{"adminToken": []}]
+_JOB = {"$ref": "#/components/schemas/Job"}
+_JOB_BODY = {"type": "object", "required": ["job"], "properties": {"job": _JOB}}
+_ADMIN_ERRORS = {"401": _json(_ERROR, "no or a wrong admin token"), **_errors(429)}
+
+#: Added to SPEC when VRAAGBAAK_ADMIN_TOKEN is set (service/admin.py); absent otherwise, as the routes are.
+ADMIN_PATHS: dict = {
+    "/api/documents": {
+        "post": {
+            "summary": "Upload a document; it is indexed by a background job",
+            "security": _BEARER,
+            "parameters": [
+                {
+                    "name": "filename",
+                    "in": "query",
+                    "required": False,
+                    "description": "the file's name (required for a raw body); the stored name may differ",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    **{t: {"schema": {"type": "string", "format": "binary"}} for t in ADMIN_UPLOAD_TYPES},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {"file": {"type": "string", "format": "binary"}},
+                        }
+                    },
+                },
+            },
+            "responses": {
+                "202": {
+                    **_json(_JOB_BODY, "queued; follow the Location header"),
+                    "headers": {"Location": {"schema": {"type": "string"}, "description": "/api/jobs/<id>"}},
+                },
+                "400": _json(_ERROR, "no file name, a refused file name, or an empty upload"),
+                "409": _json(_ERROR, "a document of that name is there or on its way"),
+                "413": _json(_ERROR, "larger than VRAAGBAAK_MAX_UPLOAD_MB"),
+                "415": _json(_ERROR, "not a PDF, Markdown, HTML or plain text file"),
+                **_ADMIN_ERRORS,
+            },
+        }
+    },
+    "/api/documents/{doc_id}": {
+        "delete": {
+            "summary": "Remove a document; the index is rebuilt by a background job",
+            "security": _BEARER,
+            "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": _DOC}],
+            "responses": {
+                "202": _json(_JOB_BODY, "queued; follow the Location header"),
+                "404": _json(_ERROR, "no such document"),
+                "409": _json(_ERROR, "the corpus's last source"),
+                **_ADMIN_ERRORS,
+                **_errors(503),
+            },
+        }
+    },
+    "/api/jobs": {
+        "get": {
+            "summary": "The 50 most recent jobs, newest first",
+            "security": _BEARER,
+            "responses": {
+                "200": _json(
+                    {"type": "object", "required": ["jobs"], "properties": {"jobs": {"type": "array", "items": _JOB}}},
+                    "jobs",
+                ),
+                **_ADMIN_ERRORS,
+            },
+        }
+    },
+    "/api/jobs/{job_id}": {
+        "get": {
+            "summary": "A job's status and progress",
+            "security": _BEARER,
+            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {
+                "200": _json(_JOB_BODY, "the job"),
+                "404": _json(_ERROR, "no such job"),
+                **_ADMIN_ERRORS,
+            },
+        }
+    },
+    "/beheer": {
+        "get": {
+            "summary": "The management page (it asks for the token itself)",
+            "responses": {
+                "200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
+                "304": {"description": "not modified"},
+            },
+        }
+    },
+    "/beheer.js": {
+        "get": {
+            "summary": "The management page's script: the admin API with the token the editor typed",
+            "responses": {
+                "200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}},
+                "304": {"description": "not modified"},
+            },
+        }
+    },
+    "/beheer.css": {
+        "get": {
+            "summary": "The management page's stylesheet (on top of /home.css)",
+            "responses": {
+                "200": {"description": "CSS", "content": {"text/css": {"schema": {"type": "string"}}}},
+                "304": {"description": "not modified"},
+            },
+        }
+    },
+}
+
+_NULLABLE_TIME = {"type": "string", "format": "date-time", "nullable": True}
+ADMIN_COMPONENTS: dict = {
+    "securitySchemes": {
+        "adminToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "the value of VRAAGBAAK_ADMIN_TOKEN",
+        }
+    },
+    "schemas": {
+        "Job": {
+            "type": "object",
+            "required": ["id", "kind", "status", "created_at", "progress", "error"],
+            "properties": {
+                "id": {"type": "string"},
+                "kind": {"type": "string", "enum": ["add", "remove"]},
+                "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+                "filename": {"type": "string", "nullable": True, "description": "the stored file name"},
+                "document": {"type": "string", "nullable": True, "description": "the document removed"},
+                "size": {"type": "integer", "nullable": True},
+                "sha256": {"type": "string", "nullable": True},
+                "created_at": {"type": "string", "format": "date-time"},
+                "started_at": _NULLABLE_TIME,
+                "finished_at": _NULLABLE_TIME,
+                "progress": {
+                    "type": "object",
+                    "description": (
+                        "stage: queued, starting, reading, indexing, passages, sentences, sparse terms, writing, "
+                        "done or failed"
+                    ),
+                    "properties": {
+                        "stage": {"type": "string", "nullable": True},
+                        "pages": {"type": "integer", "nullable": True},
+                        "done": {"type": "integer", "nullable": True},
+                        "total": {"type": "integer", "nullable": True},
+                    },
+                },
+                "error": {"type": "string", "nullable": True, "description": "why a failed job failed, one sentence"},
+                "documents": {"type": "array", "items": {"type": "object"}, "description": "an add's documents"},
+                "removed": {"type": "array", "items": {"type": "string"}, "description": "a removal's files"},
+            },
+        }
+    },
+}
+
+
+def spec(*, admin: bool = False) -> dict:
+    """SPEC, with the admin routes and their bearer scheme when ``admin``."""
+    if not admin:
+        return SPEC
+    components = {**SPEC["components"], **ADMIN_COMPONENTS}
+    components["schemas"] = {**SPEC["components"]["schemas"], **ADMIN_COMPONENTS["schemas"]}
+    paths = dict(SPEC["paths"])
+    for path, operations in ADMIN_PATHS.items():
+        paths[path] = {**paths.get(path, {}), **operations}
+    return {**SPEC, "paths": paths, "components": components}
+
+
+def register_openapi(app: Flask, *, admin: bool = False) -> None:
+    document = spec(admin=admin)
+
     @app.get("/openapi.json")
     def openapi():
-        return jsonify(SPEC)
+        return jsonify(document)
