@@ -25,7 +25,8 @@ def _summary(label: str, m: dict[str, float]) -> str:
     return (
         f"{label}: R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  "
         f"section {m['section_acc']:.3f}  page {m['page_acc']:.3f}  "
-        f"abstain recall {m['abstain_recall']:.3f} (false {m['false_abstain_rate']:.3f})"
+        f"abstain recall {m['abstain_recall']:.3f} (false {m['false_abstain_rate']:.3f})  "
+        f"answers right {m['answer_acc']:.3f} (unanswerable answered {m['unanswerable_answered']:.3f})"
     )
 
 

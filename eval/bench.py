@@ -19,7 +19,8 @@ Everything is measured in one run on this machine, so the ratios compare like wi
 
 Every figure carries the 1-minute load average at the moment it was taken: the machine is shared.
 ``--arrangements ROUNDS`` compares worker/engine arrangements side by side, interleaved;
-``--incremental`` runs step 5 alone and prints it; ``--admin`` step 6.
+``--incremental`` runs step 5 alone and prints it; ``--admin`` step 6; ``--answers`` measures, on the
+configured index, what the direct answer adds to a search (also measured in step 2, written to eval/bench.md).
 No timing is asserted anywhere: these are figures to read, not tests.
 """
 
@@ -409,6 +410,11 @@ def main(argv: list[str] | None = None) -> int:
         help="only measure search idle and while a 40-page upload is indexed over the admin API",
     )
     parser.add_argument(
+        "--answers",
+        action="store_true",
+        help="only measure what the direct answer adds to a search, on the configured index (about a minute)",
+    )
+    parser.add_argument(
         "--worker-ab",
         type=int,
         metavar="ROUNDS",
@@ -423,6 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.admin:
         print(f"a {UPLOAD_PAGES}-page upload indexed while {ADMIN_CLIENTS} clients search", flush=True)
         print("\n" + render_admin(admin_under_load(questions())))
+        return 0
+    if args.answers:
+        from vraagbaak.service.app import build_searcher
+        from vraagbaak.settings import Settings
+
+        print(f"the answer step over {len(questions())} gold questions, configured index", flush=True)
+        print("\n" + render_answer_cost(answer_cost(build_searcher(Settings.load()), questions())))
         return 0
     if args.worker_ab:
         return worker_ab(args.worker_ab, [int(x) for x in args.levels.split(",")], args.max_seconds)
@@ -491,12 +504,14 @@ def main(argv: list[str] | None = None) -> int:
         inproc.append(time.perf_counter() - t0)
     inproc_load = load1()
     capacity, capacity_load = model_capacity(embedder, qs, sparse_pass, callers=2 * CORES, seconds=10)
+    answers = answer_cost(searcher, qs)
     print(
         f"  dense {ms(pct(passes['dense'], 50))} ms + sparse {ms(pct(passes['sparse'], 50))} ms: "
         f"floor p50 {ms(pct(passes['floor'], 50))} ms; side by side {ms(pct(passes['side'], 50))} ms; "
         f"in-process search {ms(pct(inproc, 50))} ms; the model sustains {capacity:.1f} questions/s "
         f"(load {floor_load:.1f})"
     )
+    print(f"  the answer step adds {ms(answers.added_p50)} ms p50 ({answers.ratio:.3f} x a search)")
     del searcher, embedder
 
     print(f"[3/6] production server, cache off: gunicorn {' '.join(GUNICORN_ARGS)}", flush=True)
@@ -571,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
         stop_s=stop_s,
         scale=scale,
         incremental=incr,
+        answers=answers,
         admin=admin,
         load_before=load_before[0],
         load_after=os.getloadavg()[0],
@@ -1254,6 +1270,7 @@ class BenchResult:
     stop_s: float
     scale: list[ScaleRow]
     incremental: IncrementalResult
+    answers: AnswerCost
     admin: AdminResult
     load_before: float
     load_after: float
@@ -1271,6 +1288,85 @@ class BenchResult:
     @property
     def errors(self) -> int:
         return self.single.errors + sum(x.errors for x in self.levels) + self.first_ask.errors + self.repeat.errors
+
+
+@dataclass
+class AnswerCost:
+    """Searcher.search with and without the direct answer, per gold question, in one run."""
+
+    #: Seconds per question: the whole search with its answer, the same search without, the answer step alone.
+    with_answer: list[float]
+    without: list[float]
+    step: list[float]
+    questions: int
+    load: float
+
+    @property
+    def added_p50(self) -> float:
+        return pct([w - o for w, o in zip(self.with_answer, self.without, strict=True)], 50)
+
+    @property
+    def ratio(self) -> float:
+        """The median search with its answer over the median search without: the step's share of a question."""
+        return pct(self.with_answer, 50) / pct(self.without, 50)
+
+
+def answer_cost(searcher, qs: list[str], rounds: int = 3) -> AnswerCost:
+    """Each question searched with and without the answer step, in alternating order, best of ``rounds``.
+
+    The searches encode the question every time (no encoding cache), as a first ask does; the answer step
+    uses the sentence cosines the search already has, so what it adds is pure Python over three passages.
+    """
+    import copy
+
+    searcher = copy.copy(searcher)
+    searcher.encodings = None  # every search encodes its question, in both arms
+    plain = copy.copy(searcher)
+    plain.answer = lambda query, hits, qvec: None  # the same search, no answer cut
+    with_answer, without, step = [], [], []
+    for i, q in enumerate(tqdm(qs, desc="answer step", leave=False)):
+        best = {"with": float("inf"), "without": float("inf")}
+        for r in range(rounds):
+            order = (
+                (("with", searcher), ("without", plain)) if (i + r) % 2 else (("without", plain), ("with", searcher))
+            )
+            for name, s in order:
+                t0 = time.perf_counter()
+                result = s.search(q, k=5)
+                best[name] = min(best[name], time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        searcher.answer(q, result.hits, result.query_vector)
+        step.append(time.perf_counter() - t0)
+        with_answer.append(best["with"])
+        without.append(best["without"])
+    return AnswerCost(with_answer, without, step, len(qs), load1())
+
+
+def render_answer_cost(a: AnswerCost) -> str:
+    added = [w - o for w, o in zip(a.with_answer, a.without, strict=True)]
+    return "\n".join(
+        [
+            "## The direct answer's cost",
+            "",
+            f"`Searcher.search` over the {a.questions} gold questions with its answer step and without it "
+            "(the same searcher, the step replaced by nothing), each question in alternating order, best of 3; "
+            "every search encodes its question. The step cuts the answer from the sentence cosines the search "
+            "already has: no second model pass.",
+            "",
+            table(
+                ["measure", "p50 ms", "p95 ms"],
+                [
+                    ["search with the answer", ms(pct(a.with_answer, 50)), ms(pct(a.with_answer, 95))],
+                    ["search without it", ms(pct(a.without, 50)), ms(pct(a.without, 95))],
+                    ["difference per question", ms(pct(added, 50)), ms(pct(added, 95))],
+                    ["the answer step timed alone", ms(pct(a.step, 50)), ms(pct(a.step, 95))],
+                ],
+                align="lrr",
+            ),
+            "",
+            f"With the answer a search takes **{a.ratio:.3f} ×** the time without it (medians; load {a.load:.1f}).",
+        ]
+    )
 
 
 def render(r: BenchResult) -> str:
@@ -1424,6 +1520,8 @@ def render(r: BenchResult) -> str:
             "",
             render_incremental(r.incremental),
             render_admin(r.admin),
+            "",
+            render_answer_cost(r.answers),
         ]
     )
 

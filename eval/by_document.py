@@ -23,7 +23,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.harness import FRESH, GOLD, GoldQuestion, Outcome, load_gold, run_mode, summarise
+from eval.harness import (
+    FRESH,
+    GOLD,
+    GoldQuestion,
+    Outcome,
+    answer_accuracy_by_kind,
+    answer_metrics,
+    load_gold,
+    run_mode,
+    summarise,
+)
 from eval.markdown import figure, table
 
 HERE = Path(__file__).parent
@@ -146,6 +156,7 @@ def write_documents_report(
     formats: dict[str, str],
     build: dict[str, float],
     letter_alone: dict[str, dict[str, float]],
+    answers: dict[str, list[Outcome]] | None = None,
 ) -> None:
     parts = [
         "# Quality per document: the documents corpus",
@@ -192,6 +203,8 @@ def write_documents_report(
         ),
         "",
     ]
+    if answers:
+        parts += _direct_answers(answers)
     parts += [
         "## Reader speed",
         "",
@@ -207,6 +220,32 @@ def write_documents_report(
         "",
     ]
     out.write_text("\n".join(parts), encoding="utf-8")
+
+
+def _direct_answers(answers: dict[str, list[Outcome]]) -> list[str]:
+    """Typed answers right per kind, and unanswerable questions answered, per question set."""
+    by_set = {name: answer_accuracy_by_kind(outs) for name, outs in answers.items()}
+    kinds = sorted({k for m in by_set.values() for k in m if k != "all"})
+    rows = []
+    for name, outs in answers.items():
+        m, a = by_set[name], answer_metrics(outs)
+        cells = [f"{m[k][0]}: {figure(m[k][1])}" if k in m else "–" for k in kinds]
+        unanswerable = f"{figure(a['unanswerable_answered'])} of {int(a['unanswerable_n'])}"
+        rows.append([name, *cells, f"**{m['all'][0]}: {figure(m['all'][1])}**", unanswerable])
+    return [
+        "## Direct answers",
+        "",
+        "The `answer` of each response, as `eval/report.md` counts it: a typed answer is right when its text",
+        "holds one of the question's `answer_keys` and, for a PDF, its page is the gold page. Each cell: typed",
+        "questions of that kind, share right. The configured settings; the fresh sets were never looked at.",
+        "",
+        table(
+            ["question set", *kinds, "all typed", "unanswerable: answer given"],
+            rows,
+            align="l" + "r" * (len(kinds) + 2),
+        ),
+        "",
+    ]
 
 
 def run(embedder, settings, *, out: Path, progress: bool = True) -> dict[str, dict[str, float]]:
@@ -235,13 +274,11 @@ def run(embedder, settings, *, out: Path, progress: bool = True) -> dict[str, di
         # The letter's PDF alone: the PDF path against the text reader's figures, with no other document
         # to compete with. Then everything in one index, as a user's corpus is.
         _, alone = searcher_over(corpus_dir / LETTER_PDF, "letter-index")
-        letter_alone = {
-            name: {**summarise(out), "page_exact": page_exact(out)}
-            for name, out in [
-                ("the letter's gold set", run_mode(alone, letter_gold, progress=progress, desc="letter PDF")),
-                ("the letter's fresh set", run_mode(alone, load_gold(FRESH), progress=progress, desc="letter, fresh")),
-            ]
+        alone_outcomes = {
+            "the letter's gold set": run_mode(alone, letter_gold, progress=progress, desc="letter PDF"),
+            "the letter's fresh set": run_mode(alone, load_gold(FRESH), progress=progress, desc="letter, fresh"),
         }
+        letter_alone = {name: {**summarise(out), "page_exact": page_exact(out)} for name, out in alone_outcomes.items()}
         manifest, searcher = searcher_over(corpus_dir, "index")
         outcomes, fresh_outcomes = evaluate_documents(
             searcher, gold=letter_gold + doc_gold, fresh=fresh, progress=progress
@@ -256,6 +293,12 @@ def run(embedder, settings, *, out: Path, progress: bool = True) -> dict[str, di
     }
     if fresh_outcomes:
         abstention["the documents' fresh set"] = summarise(fresh_outcomes)
+    answers = {f"the letter's PDF alone, {name[4:]}": outs for name, outs in alone_outcomes.items()} | {
+        "all documents: the letter's gold set": [o for o in outcomes if o.question.id in letter_ids],
+        "all documents: the documents' gold set": [o for o in outcomes if o.question.id not in letter_ids],
+    }
+    if fresh_outcomes:
+        answers["all documents: the documents' fresh set"] = fresh_outcomes
     write_documents_report(
         out=out,
         metrics=metrics,
@@ -265,5 +308,6 @@ def run(embedder, settings, *, out: Path, progress: bool = True) -> dict[str, di
         formats=formats,
         build={"documents": documents, "passages": manifest.passage_count, "seconds": manifest.build_seconds},
         letter_alone=letter_alone,
+        answers=answers,
     )
     return {**metrics, **{f"{LETTER_PDF} alone, {k[4:]}": m for k, m in letter_alone.items()}}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +48,10 @@ class GoldQuestion:
     section: str | None
     document: str | None
     page: int | None
+    #: The kind of direct answer the question asks for ("money", "date", "who", "yesno", "sentence"), and
+    #: strings one of which a right answer's text holds (none for open questions).
+    answer_kind: str | None = None
+    answer_keys: list[str] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -77,6 +81,14 @@ class Outcome:
     english: bool = False
     #: The source file of the top hit's document.
     top_source: str | None = None
+    #: The direct answer the service gave (vraagbaak.index.answers.Answer), or None.
+    answer: object | None = None
+    #: The answer the extractor finds whether or not the question was found answerable: what the service
+    #: would give under other abstention thresholds (cross-validation replays them).
+    candidate_answer: object | None = None
+    #: The extractor again on the same hits under changed answer settings (answer_min_similarity, ...):
+    #: cross-validation chooses the answer thresholds with it, without searching again.
+    reanswer: Callable[[dict], object | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def first_hit_rank(self) -> int | None:
@@ -119,6 +131,13 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
         # A question names its document by kind ("brief") in the letter's sets, by file name in the others.
         source = q.document if q.document in sources else None
         top = result.hits[0].passage if result.hits else None
+        candidate = result.answer
+        if candidate is None and not result.answerable and result.query_vector is not None:
+            candidate = searcher.answer(q.question, result.hits, result.query_vector)
+
+        def reanswer(changes: dict, question=q.question, hits=result.hits, qvec=result.query_vector):
+            return searcher.with_config(**changes).answer(question, hits, qvec) if qvec is not None else None
+
         out.append(
             Outcome(
                 question=q,
@@ -133,6 +152,9 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
                 english=result.signals.english,
                 type_ok=result.signals.type_ok,
                 top_source=top.document.source if top else None,
+                answer=result.answer,
+                candidate_answer=candidate,
+                reanswer=reanswer,
             )
         )
     return out
@@ -184,6 +206,58 @@ def _mean(values: list[bool]) -> float:
     return float(np.mean(values)) if values else float("nan")
 
 
+def answer_correct(o: Outcome) -> bool:
+    """A typed answer is right when its text (at most 120 characters) holds a key and its page is the gold page."""
+    a, q = o.answer, o.question
+    if a is None or len(a.text) > 120:
+        return False
+    text = " ".join(a.text.casefold().split())
+    if q.answer_kind == "yesno":
+        held = any(text == k.casefold() for k in q.answer_keys)
+    else:
+        held = any(" ".join(k.casefold().split()) in text for k in q.answer_keys)
+    return held and (q.page is None or a.page == q.page)
+
+
+def typed(o: Outcome) -> bool:
+    """An answerable question that asks for a typed answer (an amount, a date, a body, yes or no)."""
+    return o.question.answerable and o.question.answer_kind not in (None, "sentence")
+
+
+def answered_from_evidence(o: Outcome) -> bool:
+    """An open question's answer sentence holds half of the gold evidence."""
+    ev = o.question.evidence or ""
+    return o.answer is not None and (ev[: len(ev) // 2] in o.answer.sentence or ev[len(ev) // 2 :] in o.answer.sentence)
+
+
+def answer_metrics(outcomes: list[Outcome]) -> dict[str, float]:
+    """Typed answers right (``answer_acc``), open questions answered from the evidence, unanswerable ones answered."""
+    typed_ = [o for o in outcomes if typed(o)]
+    open_ = [o for o in outcomes if o.question.answerable and o.question.answer_kind == "sentence"]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    return {
+        "answer_acc": _mean([answer_correct(o) for o in typed_]),
+        "answer_given": _mean([o.answer is not None for o in typed_]),
+        "open_from_evidence": _mean([answered_from_evidence(o) for o in open_]),
+        "unanswerable_answered": _mean([o.answer is not None for o in unanswerable]),
+        "typed_n": float(len(typed_)),
+        "open_n": float(len(open_)),
+        "unanswerable_n": float(len(unanswerable)),
+    }
+
+
+def answer_accuracy_by_kind(outcomes: list[Outcome]) -> dict[str, tuple[int, float]]:
+    """kind -> (typed questions of that gold kind, share answered right), and "all" over every kind."""
+    groups: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        if typed(o):
+            groups.setdefault(o.question.answer_kind, []).append(o)  # type: ignore[arg-type]
+    out = {k: (len(v), _mean([answer_correct(o) for o in v])) for k, v in sorted(groups.items())}
+    every = [o for v in groups.values() for o in v]
+    out["all"] = (len(every), _mean([answer_correct(o) for o in every]))
+    return out
+
+
 def abstention_metrics(outcomes: list[Outcome]) -> dict[str, float]:
     """Precision and recall of answerable=false as a detector of unanswerable questions."""
     flagged = [o for o in outcomes if not o.answerable]
@@ -209,6 +283,7 @@ def summarise(outcomes: list[Outcome]) -> dict[str, float]:
         **ranking_metrics(outcomes),
         **citation_metrics(outcomes),
         **abstention_metrics(outcomes),
+        **answer_metrics(outcomes),
         **latency_metrics(outcomes),
         "n": float(len(outcomes)),
     }

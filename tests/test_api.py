@@ -27,7 +27,7 @@ def test_search_get_answers_the_police_question_first(client):
     r = client.get("/api/search", query_string={"q": POLICE})
     assert r.status_code == 200 and r.content_type == "application/json"
     body = r.get_json()
-    assert set(body) == {"query", "answerable", "took_ms", "results"}
+    assert list(body) == ["query", "answerable", "answer", "took_ms", "results"]
     assert body["query"] == POLICE and body["answerable"] is True and body["took_ms"] > 0
     assert len(body["results"]) == 5
     top = body["results"][0]
@@ -41,6 +41,41 @@ def test_search_get_answers_the_police_question_first(client):
     assert scores == sorted(scores, reverse=True)
     for hit in body["results"]:
         assert_passage(hit)
+
+
+ANSWER_KEYS = ["text", "kind", "sentence", "passage_id", "page", "section", "citation", "confidence"]
+
+
+def test_the_answer_is_the_amount_with_its_sentence_page_and_citation(client):
+    body = client.get("/api/search", query_string={"q": POLICE}).get_json()
+    answer, top = body["answer"], body["results"][0]
+    assert list(answer) == ANSWER_KEYS
+    assert answer["kind"] == "money" and "348 miljoen" in answer["text"] and len(answer["text"]) <= 120
+    assert answer["passage_id"] == top["id"] and answer["page"] == 2 and answer["section"] == top["section"]
+    assert answer["text"] in answer["sentence"] and answer["sentence"] in top["text"]
+    assert answer["citation"] == top["citation"]
+    assert top["highlight"] == answer["sentence"]  # the highlight is the answer's sentence
+    assert 0 < answer["confidence"] <= 1
+
+
+def test_an_annex_row_answers_when_with_its_quarter(client):
+    q = "Wanneer komt het wetsvoorstel over de kroongetuigenregeling?"
+    answer = client.get("/api/search", query_string={"q": q}).get_json()["answer"]
+    assert (answer["kind"], answer["text"], answer["page"]) == ("date", "Kwartaal 3 2026", 13)
+    assert "kroongetuigeregeling" in answer["sentence"]
+
+
+def test_no_answer_when_the_question_is_not_answerable(client):
+    body = client.get("/api/search", query_string={"q": "Wat is een goed recept voor appeltaart?"}).get_json()
+    assert body["answerable"] is False and body["answer"] is None
+    assert "answer" in body  # null, never missing
+
+
+def test_a_cached_response_carries_the_same_answer(client):
+    first = client.get("/api/search", query_string={"q": POLICE, "k": 4}).get_json()
+    again = client.get("/api/search", query_string={"q": POLICE, "k": 4}).get_json()
+    assert again["answer"] == first["answer"] and again["answer"] is not None
+    assert again["results"] == first["results"]
 
 
 def test_search_post_matches_get(client):

@@ -33,6 +33,7 @@ SERVER_MS = 20_000
 #: An upload's job: start a job process, read the PDF in its limited child, embed one page, write, reload.
 JOB_MS = 180_000
 W = "vraagbaak-search"
+RESULT = f"{W} [role=row] > [role=gridcell][aria-selected]"  # a result's passage cell (tests/test_widget_browser.py)
 TITLE = "Kustnota zandsuppletie Cadzand"
 PARAGRAPHS = [
     "Rijkswaterstaat brengt in 2027 vier miljoen kubieke meter zand aan voor de kust bij Cadzand. "
@@ -192,7 +193,7 @@ def test_upload_follow_search_and_remove(admin_service, page, tmp_path):
     # The widget on the page finds it and cites it.
     found = search(page, "Waar komt de zandsuppletie bij Cadzand?")
     assert found["error"] is None and found["titles"][0] == TITLE
-    top = page.locator(f"{W} [role=option]").first
+    top = page.locator(RESULT).first
     expect(top.locator(".doc")).to_contain_text(TITLE)
     expect(top.locator(".page")).to_have_text("p. 1")
     expect(top.locator(".text")).to_contain_text("zandsuppletie")
@@ -234,7 +235,7 @@ def test_upload_follow_search_and_remove(admin_service, page, tmp_path):
 
     found = search(page, "Waar komt de zandsuppletie bij Cadzand?")
     assert found["error"] is None and found["titles"] and TITLE not in found["titles"]
-    expect(page.locator(f"{W} [role=option]")).to_have_count(len(found["titles"]))
+    expect(page.locator(RESULT)).to_have_count(len(found["titles"]))
     expect(page.locator(f"{W} .doc", has_text=TITLE)).to_have_count(0)
 
     # Forgetting the token leaves the page signed out, with nothing stored.

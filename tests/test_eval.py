@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from eval.crossval import choose_thresholds, cross_validate, folds
+from eval.crossval import choose_answer_config, choose_thresholds, cross_validate, folds
 from eval.harness import (
     FRESH,
     GoldQuestion,
     Outcome,
     abstention_curve,
     abstention_metrics,
+    answer_accuracy_by_kind,
+    answer_correct,
+    answer_metrics,
     citation_metrics,
     load_gold,
     ranking_metrics,
@@ -132,6 +137,9 @@ def test_cross_validation_scores_each_question_once_with_settings_chosen_without
         c = cv.chosen[fold]
         bar = (c["min_similarity"], c["min_sparse_overlap"])
         assert o.answerable == (not would_abstain(o, *bar, english_offset=c["english_similarity_offset"]))
+        if not o.answerable:
+            assert o.answer is None  # the answer follows the fold's abstention
+    assert all("answer_min_similarity" in c for c in cv.chosen)
     assert 0.0 <= cv.metrics["all"]["recall@1"] <= 1.0
 
 
@@ -167,3 +175,62 @@ def test_cross_validation_chooses_without_the_fold_it_scores(searcher, monkeypat
     assert len(seen) == 3
     for test_ids, train_ids in zip(parts, seen, strict=True):
         assert not test_ids & train_ids and train_ids | test_ids == {q.id for q in gold}
+
+
+# ---------------------------------------------------------------------- direct answers
+
+
+def typed_question(qid: str, kind: str, keys: list[str], *, page: int | None = 2) -> GoldQuestion:
+    q = question(qid, page=page or 2)
+    return GoldQuestion(**{**q.__dict__, "page": page, "answer_kind": kind, "answer_keys": keys})
+
+
+def answered(q: GoldQuestion, text: str | None, *, page: int | None = 2, sentence: str = "") -> Outcome:
+    o = outcome(q, ["good"], flagged=not q.answerable)
+    o.answer = None if text is None else SimpleNamespace(text=text, page=page, kind="x", sentence=sentence or text)
+    return o
+
+
+def test_an_answer_is_right_with_a_key_in_its_text_and_on_the_gold_page():
+    money = typed_question("m", "money", ["348 miljoen"])
+    assert answer_correct(answered(money, "348  miljoen euro"))  # whitespace and case do not matter
+    assert not answer_correct(answered(money, "348 miljoen euro", page=3))  # the wrong page
+    assert not answer_correct(answered(money, "114 miljoen euro"))
+    assert not answer_correct(answered(money, None))
+    assert not answer_correct(answered(money, "348 miljoen euro " + "x" * 120))  # over 120 characters
+    yes = typed_question("y", "yesno", ["Ja"])
+    assert answer_correct(answered(yes, "Ja")) and not answer_correct(answered(yes, "Nee"))
+    pageless = typed_question("p", "who", ["gemeenten"], page=None)
+    assert answer_correct(answered(pageless, "de gemeenten", page=None))
+
+
+def test_answer_figures_per_kind_and_for_unanswerable_questions():
+    outs = [
+        answered(typed_question("a", "money", ["12 miljoen"]), "12 miljoen euro"),
+        answered(typed_question("b", "money", ["5 miljoen"]), "7 miljoen euro"),
+        answered(typed_question("c", "date", ["2027"]), "begin 2027"),
+        answered(question("u1", answerable=False), "iets"),
+        answered(question("u2", answerable=False), None),
+    ]
+    assert answer_accuracy_by_kind(outs) == {"date": (1, 1.0), "money": (2, 0.5), "all": (3, pytest.approx(2 / 3))}
+    m = answer_metrics(outs)
+    assert m["answer_acc"] == pytest.approx(2 / 3) and m["unanswerable_answered"] == 0.5
+    assert (m["typed_n"], m["unanswerable_n"]) == (3, 2)
+
+
+def test_answer_thresholds_keep_unanswerable_questions_unanswered():
+    """Config 0 answers one more typed question right but answers the unanswerable one: config 1 wins."""
+    configs = [{"answer_min_similarity": 0.78, "answer_min_key_overlap": 0.25}]
+    configs.append({"answer_min_similarity": 0.80, "answer_min_key_overlap": 0.34})
+    right = typed_question("a", "money", ["12 miljoen"])
+    close = typed_question("b", "money", ["5 miljoen"])
+    unanswerable = question("u", answerable=False)
+    good = SimpleNamespace(text="12 miljoen euro", page=2)
+    gated = [
+        (answered(right, None), [good, good]),
+        (answered(close, None), [SimpleNamespace(text="5 miljoen euro", page=2), None]),
+        (answered(unanswerable, None), [SimpleNamespace(text="iets", page=2), None]),
+    ]
+    gated += [(answered(question(f"x{i}", answerable=False), None), None) for i in range(5)]  # flagged: no answer
+    assert choose_answer_config(gated, configs) == 1  # config 0: 1 of 6 unanswerable answered, over 5 %
+    assert choose_answer_config(gated[:2], configs) == 0  # no unanswerable question: the most right

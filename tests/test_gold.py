@@ -31,6 +31,9 @@ FIELDS = {
     "section": (str, type(None)),
     "document": (str, type(None)),
     "page": (int, type(None)),
+    #: The direct answer's kind and keys (index/answers.py; eval/harness.py answer_correct).
+    "answer_kind": (str, type(None)),
+    "answer_keys": list,
 }
 LANGS = {"nl", "en"}
 TYPES = {"factual", "paraphrase", "numeric", "annex", "memo", "english", "unanswerable"}
@@ -90,6 +93,24 @@ def test_records_have_the_fields_and_types(gold):
         assert q["lang"] in LANGS, q["id"]
         assert q["type"] in TYPES, q["id"]
         assert q["question"].strip(), q["id"]
+
+
+def test_answer_kinds_and_keys(gold):
+    """Every answerable question has a kind; a typed one (not an open sentence) the strings a right answer holds."""
+    from vraagbaak.index.answers import ANSWER_KINDS, MAX_ANSWER_CHARS
+
+    for q in gold:
+        kind, keys = q["answer_kind"], q["answer_keys"]
+        if q["type"] == "unanswerable":
+            assert kind is None and keys == [], q["id"]
+            continue
+        assert kind in ANSWER_KINDS, q["id"]
+        if kind == "sentence":
+            assert keys == [], q["id"]
+        else:
+            assert keys and all(isinstance(k, str) and 0 < len(k.strip()) <= MAX_ANSWER_CHARS for k in keys), q["id"]
+        if kind == "yesno":
+            assert set(keys) <= {"Ja", "Nee"}, q["id"]
 
 
 def test_ids_are_unique_and_numbered_in_order(gold, question_set):

@@ -30,9 +30,12 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT_MS = 10_000
 POLICE = "Hoeveel geld gaat er naar de politie?"
+STRUCTURAL = "Hoeveel geld gaat er structureel naar de politie?"
 OFF_TOPIC = "Wat is een goed recept voor appeltaart met kaneel?"
 W = "vraagbaak-search"  # Playwright's CSS engine reaches into the open shadow root
-OPTIONS = f"{W} [role=option]"
+RESULTS = f"{W} [role=grid] > [role=row]"  # a result: its passage and, in a second cell, its buttons
+OPTIONS = f"{RESULTS} > [role=gridcell][aria-selected]"  # the passage cells, which the arrow keys select
+CARD = f"{W} section.answer"
 RECORD_EVENTS = """
 window.__vb = [];
 for (const type of ["vraagbaak:search", "vraagbaak:select"]) {
@@ -218,7 +221,8 @@ def test_keyboard(service, page):
     page.keyboard.type("Wanneer komt het wetsvoorstel over de kroongetuigenregeling?")
     options = page.locator(OPTIONS)
     expect(options).to_have_count(5)
-    expect(page.locator(f"{W} [role=listbox]")).to_be_visible()
+    expect(page.locator(f"{W} [role=grid]")).to_be_visible()
+    expect(field).to_have_attribute("aria-haspopup", "grid")
     expect(field).to_have_attribute("aria-expanded", "true")
 
     page.keyboard.press("ArrowDown")
@@ -342,7 +346,7 @@ def test_citaat_kopieren_copies_the_quotation_with_its_source(service, page):
     page.add_init_script("navigator.clipboard.writeText = async (t) => { window.__copied = t; };")
     page.goto(service.url + "/")
     ask(page, POLICE)
-    top = page.locator(OPTIONS).first
+    top = page.locator(RESULTS).first
     highlight = top.locator("mark").inner_text()
     top.locator("button.copy").click()
     expect(top.locator("button.copy")).to_have_text("Gekopieerd")
@@ -394,7 +398,7 @@ def test_a_visible_label_a_quiet_live_region_and_plain_highlights_without_an_ans
 
     ask(page, OFF_TOPIC)
     expect(page.locator(f"{W} .notice")).to_contain_text("Geen zeker antwoord")
-    expect(page.locator(f"{W} ul.unsure")).to_have_count(1)
+    expect(page.locator(f"{W} .results.unsure")).to_have_count(1)
     assert page.locator(OPTIONS).first.locator("mark").evaluate(background) == "rgba(0, 0, 0, 0)"
     assert not page.errors
 
@@ -415,9 +419,86 @@ def test_results_far_below_the_best_are_marked_less_relevant(service, page):
     page.goto(service.url + "/")
     ask(page, POLICE)
     expect(page.locator(OPTIONS)).to_have_count(5)
-    less = page.locator(f"{W} li.less")
+    less = page.locator(f"{W} .result.less")
     expect(less).to_have_count(3)  # below 0.6 x 0.9 = 0.54
-    expect(page.locator(f"{W} li.first-less")).to_have_count(1)
+    expect(page.locator(f"{W} .result.first-less")).to_have_count(1)
     expect(less.first.locator(".lesstag")).to_have_text("minder relevant")
     expect(page.locator(OPTIONS).nth(1).locator(".lesstag")).to_have_count(0)
+    assert not page.errors
+
+
+def test_the_answer_card_shows_the_answer_its_sentence_and_citation(service, page):
+    from playwright.sync_api import expect
+
+    page.add_init_script("navigator.clipboard.writeText = async (t) => { window.__copied = t; };")
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(service.url + "/")
+    widget = page.locator(W)
+    # Every text the answer's live region is given, to check that each answer is announced once.
+    widget.evaluate(
+        """w => { window.__said = []; const say = w.shadowRoot.querySelector('.sr');
+        new MutationObserver(() => say.textContent && window.__said.push(say.textContent))
+          .observe(say, {childList: true, characterData: true, subtree: true}); }"""
+    )
+    ask(page, STRUCTURAL)  # the qualifier picks 348 million over the 114 million of the same passage
+    card = page.locator(CARD)
+    expect(card).to_be_visible()
+    expect(card.locator(".value")).to_have_text("348 miljoen euro")
+    expect(card.locator("blockquote")).to_contain_text("We maken structureel 348 miljoen euro vrij")
+    citation = "Beleidsbrief Justitie en Veiligheid (24 april 2026, kenmerk 7534332), Gezag en orde op straat, p. 2"
+    expect(card.locator(".cite")).to_have_text(citation)
+    expect(card).to_have_accessible_name("Antwoord")
+    assert card.get_attribute("aria-live") is None  # announced once, by its own live region, not twice
+    say = page.locator(f"{W} .sr")
+    assert say.get_attribute("aria-live") == "polite"
+    expect(say).to_have_text("Antwoord: 348 miljoen euro")
+    assert page.evaluate("window.__said") == ["Antwoord: 348 miljoen euro"]
+    # The card sits above the passages, whose highlight is the answer's sentence.
+    assert card.bounding_box()["y"] < page.locator(OPTIONS).first.bounding_box()["y"]
+    expect(page.locator(OPTIONS).first.locator("mark")).to_have_text(card.locator("blockquote").inner_text())
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-answer-360.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 360, f"the page scrolls sideways at 360 px ({overflow} px wide)"
+
+    # The keyboard model stays: arrows move over the results from the field, Tab reaches the card's button.
+    field = page.locator(f"{W} input")
+    field.press("ArrowDown")
+    expect(page.locator(OPTIONS).first).to_have_attribute("aria-selected", "true")
+    expect(field).to_be_focused()
+    page.keyboard.press("Tab")
+    copy = card.locator("button.copy")
+    expect(copy).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(copy).to_have_text("Gekopieerd")
+    sentence = card.locator("blockquote").inner_text().strip()
+    assert page.evaluate("window.__copied") == f"“{sentence}” ({citation})"
+
+    widget.evaluate("w => w.setAttribute('lang', 'en')")  # the card is redrawn in English, not announced again
+    expect(card.locator(".label")).to_have_text("Answer")
+    assert page.evaluate("window.__said") == ["Antwoord: 348 miljoen euro"]
+    ask(page, OFF_TOPIC)  # no answer: no card, nothing announced
+    expect(page.locator(f"{W} .notice")).to_be_visible()
+    expect(card).to_be_hidden()
+    expect(say).to_have_text("")
+    assert not page.errors
+
+
+def test_no_control_sits_in_the_cell_the_arrows_select(service, page):
+    """A listbox option's children are presentational, so the results are a grid: the passage in one cell, the
+    buttons and link in the other (the combobox-with-grid-popup pattern)."""
+    from playwright.sync_api import expect
+
+    page.goto(service.url + "/")
+    ask(page, "Wie houdt toezicht op de aanpak van mensenhandel?")
+    expect(page.locator(OPTIONS)).to_have_count(5)
+    expect(page.locator(f"{W} [role=option], {W} [role=listbox]")).to_have_count(0)
+    expect(page.locator(f"{OPTIONS} button, {OPTIONS} a, {OPTIONS} [tabindex]")).to_have_count(0)
+    results = page.locator(RESULTS)
+    expect(results).to_have_count(5)
+    for i in range(5):
+        cells = results.nth(i).locator(":scope > *")
+        expect(cells).to_have_count(2)
+        assert [cells.nth(j).get_attribute("role") for j in (0, 1)] == ["gridcell", "gridcell"]
+        expect(cells.nth(1).locator("button.copy")).to_have_count(1)
     assert not page.errors

@@ -31,7 +31,19 @@ from eval.documents.report import draw_report
 
 GOLD = HERE.parent / "gold_documents.jsonl"
 TYPES = {"factual", "numeric", "paraphrase", "english", "unanswerable"}
-FIELDS = ["id", "question", "lang", "type", "answer", "evidence", "section", "document", "page"]
+FIELDS = [
+    "id",
+    "question",
+    "lang",
+    "type",
+    "answer",
+    "evidence",
+    "section",
+    "document",
+    "page",
+    "answer_kind",
+    "answer_keys",
+]
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 

@@ -8,7 +8,7 @@ A build embeds only texts it has not embedded before (index/embedcache.py, ``<in
 so ``add`` embeds the new files' passages and ``remove`` embeds nothing; ``build --no-cache`` embeds all.
     vraagbaak list                     the documents of the corpus directory
     vraagbaak serve [--host --port]    the HTTP API and widget (simple server)
-    vraagbaak ask "vraag" [-k 5]       print the cited passages in the terminal
+    vraagbaak ask "vraag" [-k 5]       print the answer and the cited passages in the terminal
 
 Settings come from the environment and VRAAGBAAK_CONFIG (vraagbaak.settings), read once
 here; flags win. A wrong setting or a bad index is one line on stderr and exit 1.
@@ -138,6 +138,12 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if not result.answerable:
         print("Geen zeker antwoord in de documenten; dit zijn de dichtstbijzijnde passages.\n")
+    elif (answer := result.answer) is not None:
+        # The answer first, with where it stands, then the passages it was cut from and their neighbours.
+        print(f"Antwoord: {answer.text}")
+        if answer.text != answer.sentence:
+            print(textwrap.indent(textwrap.fill(answer.sentence, 96), "   > "))
+        print(f"   {answer.citation}\n")
     for hit in result.hits:
         p = hit.passage
         print(f"{hit.rank}. {p.citation}  (score {hit.score:.3f})")
@@ -180,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (PORT, default 8000)")
     serve.set_defaults(func=cmd_serve)
 
-    ask = sub.add_parser("ask", help="ask a question and print the cited passages")
+    ask = sub.add_parser("ask", help="ask a question and print the answer and the cited passages")
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, choices=range(1, 51), metavar="K", help="number of passages (1-50)")
     ask.add_argument("--document", help="restrict to one document id (see /api/documents)")

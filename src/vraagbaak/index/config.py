@@ -53,6 +53,14 @@ class RetrievalConfig:
     answer_type_check: bool = True
     answer_window: int = 1  # the answer-type check reads the best-matching sentence and this many on each side
     highlight_margin: float = 0.01
+    #: A direct answer's sentence needs this cosine with the question, and this share of its key terms
+    #: (the best passage's sentence closest to the question the second share); an English question's
+    #: sentence, which shares no words with Dutch text, the third cosine (index/answers.py).
+    #: Chosen on eval/gold.jsonl like the other thresholds; eval/crossval.py re-chooses them per fold.
+    answer_min_similarity: float = 0.78
+    answer_min_key_overlap: float = 0.34
+    answer_min_top_key_overlap: float = 0.17
+    answer_english_min_similarity: float = 0.82
     #: flat (exact) below 100,000 passages, hnsw32 above (eval/bench.md, scale curve)
     index_type: str = "flat"
     #: A question's work grows with its tokens (a 1,000-character CJK question is ~1,000 tokens and took 2 s

@@ -17,11 +17,12 @@ import numpy as np
 
 from vraagbaak.index.answer_types import AnswerRegion, answer_type_satisfied
 from vraagbaak.index.answerable import AnswerSignals, is_answerable, similarity_bar
+from vraagbaak.index.answers import Answer, find_answer
 from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.config import Fusion, Mode, RetrievalConfig
 from vraagbaak.index.embedders import Embedder, SparseEncoder, sparse_encoder
 from vraagbaak.index.lexical import BM25Index
-from vraagbaak.index.model import Passage
+from vraagbaak.index.model import Passage, strip_marks
 from vraagbaak.index.store import LoadedIndex
 from vraagbaak.index.vectors import VectorStore
 
@@ -53,11 +54,14 @@ class SearchResult:
     top_sparse: float | None = None
     #: What the answerability rule saw (eval/ replays the rule on these under other thresholds).
     signals: AnswerSignals | None = None
+    #: The answer itself (an amount, a date, a body, a sentence), or None.
+    answer: Answer | None = None
 
     def public(self) -> dict:
         return {
             "query": self.query,
             "answerable": self.answerable,
+            "answer": self.answer.public() if self.answer else None,
             "took_ms": round(self.timings.get("total", 0.0) * 1000, 3),
             "results": [h.public() for h in self.hits],
         }
@@ -114,6 +118,8 @@ class Searcher:
             rows.setdefault(p.document.id, []).append(i)
         self.document_rows = {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
         self._row = {p.id: i for i, p in enumerate(self.passages)}
+        #: Each answered passage's sentence terms (a dict: a lost race only computes them twice).
+        self._terms: dict[str, list[set[str]]] = {}
         # Sentence vectors get their own exact index, built at load (cheap next to the embedder).
         self._sentence_store = VectorStore.build(index.sentence_vectors, "flat")
         self._sparse: SparseEncoder | None = sparse_encoder(embedder)
@@ -158,6 +164,11 @@ class Searcher:
             english_offset=c.english_similarity_offset,
             type_check=c.answer_type_check,
         )
+        answer = self.answer(query, hits, qvec) if answerable else None
+        if answer is not None:  # the answer's sentence is its passage's highlight
+            for hit in hits:
+                if hit.passage.id == answer.passage_id:
+                    hit.highlight = hit.passage.text[slice(*answer.sentence_span)]
         t3 = time.perf_counter()
         return SearchResult(
             query=query,
@@ -168,7 +179,34 @@ class Searcher:
             top_sparse=ranking.sparse_top,
             query_vector=qvec,
             signals=signals,
+            answer=answer,
         )
+
+    def answer(self, query: str, hits: list[Hit], qvec: np.ndarray) -> Answer | None:
+        """The answer cut from the top passages' sentences (their cosines are at hand: no model pass)."""
+        c = self.config
+        return find_answer(
+            query,
+            [h.passage for h in hits],
+            lambda p: self._sentence_scores(self._row[p.id], qvec),
+            key_terms=lambda text: set(self.bm25.tokenizer(text)),
+            min_similarity=c.answer_min_similarity,
+            min_key_overlap=c.answer_min_key_overlap,
+            min_top_key_overlap=c.answer_min_top_key_overlap,
+            english=is_english(query),
+            english_min_similarity=c.answer_english_min_similarity,
+            sentence_terms=self._sentence_terms,
+        )
+
+    def _sentence_terms(self, passage: Passage) -> list[set[str]]:
+        """A passage's sentences' analysed terms, worked out once per passage (bounded by the index)."""
+        terms = self._terms.get(passage.id)
+        if terms is None:
+            spans = passage.sentences
+            terms = self._terms[passage.id] = [
+                set(self.bm25.tokenizer(strip_marks(passage.text[a:b]))) for a, b in spans
+            ]
+        return terms
 
     def encode(self, query: str, *, sparse: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
         """The question's encodings, from the cache when it was asked before on this build.

@@ -191,9 +191,9 @@ def _search(searcher: Searcher, params: SearchParams) -> Response:
         cache.bind(searcher.build_id)
         key = (searcher.build_id, q, params.k, params.document)
         if (found := cache.get(key)) is not None:
-            answerable, count, results = found
+            answerable, count, answer, results = found
             record_answer(q, count, answerable, cached=True)
-            return _search_response(q, answerable, time.perf_counter() - started, results)
+            return _search_response(q, answerable, time.perf_counter() - started, answer, results)
     try:
         result = searcher.search(q, k=params.k, document=params.document)
     except UnknownDocumentError:
@@ -201,24 +201,28 @@ def _search(searcher: Searcher, params: SearchParams) -> Response:
     except QueryTooLongError as e:
         raise ApiError(400, "query_too_long", str(e)) from None
     record_search(q, result)
+    answer = _compact(result.answer.public() if result.answer else None).encode("utf-8")
     results = _compact([h.public() for h in result.hits]).encode("utf-8")
     if key is not None:
-        cache.put(key, (result.answerable, len(result.hits), results), len(results))  # type: ignore[union-attr]
-    return _search_response(q, result.answerable, result.timings.get("total", 0.0), results)
+        entry = (result.answerable, len(result.hits), answer, results)
+        cache.put(key, entry, len(answer) + len(results))  # type: ignore[union-attr]
+    return _search_response(q, result.answerable, result.timings.get("total", 0.0), answer, results)
 
 
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _search_response(q: str, answerable: bool, seconds: float, results: bytes) -> Response:
-    """The body of SearchResult.public(), with the results serialised once and kept as bytes by the cache.
+def _search_response(q: str, answerable: bool, seconds: float, answer: bytes, results: bytes) -> Response:
+    """The body of SearchResult.public(), with the answer and results serialised once and kept as bytes by the cache.
 
     ``took_ms`` is this request's own time: a cached answer says how long the lookup took.
     """
     took = round(seconds * 1000, 3)
-    head = f'{{"query":{_compact(q)},"answerable":{_compact(answerable)},"took_ms":{took},"results":'
-    return Response(head.encode("utf-8") + results + b"}", mimetype="application/json")
+    head = f'{{"query":{_compact(q)},"answerable":{_compact(answerable)},"answer":'.encode()
+    return Response(
+        head + answer + f',"took_ms":{took},"results":'.encode() + results + b"}", mimetype="application/json"
+    )
 
 
 @api.get("/api/passages")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
+from vraagbaak.index.answers import ANSWER_KINDS
 from vraagbaak.service.params import K_MAX, K_MIN, LIMIT_MAX, MAX_QUERY_CHARS
 
 #: The raw upload types (service/admin.py UPLOAD_TYPES; a test checks they agree).
@@ -262,12 +263,39 @@ SPEC: dict = {
                     },
                 },
             },
+            "Answer": {
+                "type": "object",
+                "nullable": True,
+                "description": "the direct answer cut from the passages' sentences; null when answerable is false "
+                "or no candidate is confident",
+                "required": ["text", "kind", "sentence", "passage_id", "page", "section", "citation", "confidence"],
+                "properties": {
+                    "text": {"type": "string", "maxLength": 120, "description": "the shortest span that answers"},
+                    "kind": {
+                        "type": "string",
+                        "enum": list(ANSWER_KINDS),
+                        "description": "what was asked for; sentence for open questions (wat, waarom, hoe)",
+                    },
+                    "sentence": {"type": "string", "description": "the sentence the answer stands in"},
+                    "passage_id": {"type": "string", "description": "the result that holds the sentence"},
+                    "page": {
+                        "type": "integer",
+                        "nullable": True,
+                        "minimum": 1,
+                        "description": "the page of the sentence (a passage can span two); null without pages",
+                    },
+                    "section": {"type": "string"},
+                    "citation": {"type": "string", "description": "the passage's citation, at the sentence's page"},
+                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                },
+            },
             "SearchResult": {
                 "type": "object",
-                "required": ["query", "answerable", "took_ms", "results"],
+                "required": ["query", "answerable", "answer", "took_ms", "results"],
                 "properties": {
                     "query": {"type": "string"},
                     "answerable": {"type": "boolean"},
+                    "answer": {"$ref": "#/components/schemas/Answer"},
                     "took_ms": {"type": "number"},
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Passage"}},
                 },

@@ -25,7 +25,7 @@
       noAnswerMore: " Dit zijn de passages die het dichtst in de buurt komen.",
       footnotes: (n) => "Voetnoten (" + n + ")", copy: "Citaat kopiëren", copied: "Gekopieerd",
       copyFailed: "Kopiëren mislukt", more: "Toon hele passage", less: "Toon minder",
-      open: (p) => "Open de PDF op p. " + p,
+      open: (p) => "Open de PDF op p. " + p, answer: "Antwoord",
       hint: "↑↓ kiezen · Enter openen · Esc wissen", date: "nl-NL",
     },
     en: {
@@ -39,7 +39,7 @@
       noAnswerMore: " These are the closest passages.",
       footnotes: (n) => "Footnotes (" + n + ")", copy: "Copy quotation", copied: "Copied",
       copyFailed: "Copy failed", more: "Show whole passage", less: "Show less",
-      open: (p) => "Open the PDF at p. " + p,
+      open: (p) => "Open the PDF at p. " + p, answer: "Answer",
       hint: "↑↓ choose · Enter open · Esc clear", date: "en-GB",
     },
   };
@@ -59,9 +59,9 @@ input::placeholder{color:var(--_muted);opacity:1}
 @media (prefers-reduced-motion:reduce){.loading .bar::after{animation:none;transform:scaleX(1);opacity:.6}}
 .label{display:block;margin:0 0 .3em;font-weight:600;font-size:.9375em}
 .hint{margin:.2em 0 0;color:var(--_muted);font-size:.8125em}
-li.less{background:var(--vb-less-bg,#fafafa)}
-li.first-less{margin-top:.75em}
-li.first-less::before{content:"";display:block;border-top:1px dashed var(--_border);margin:-1.1em -.75em .9em}
+.result.less{background:var(--vb-less-bg,#fafafa)}
+.result.first-less{margin-top:.75em}
+.result.first-less::before{content:"";display:block;border-top:1px dashed var(--_border);margin:-1.1em -.75em .9em}
 .lesstag{font-style:italic}
 .unsure mark{background:transparent;color:inherit;font-weight:600;padding:0}
 .status{margin:.5em 0 0;color:var(--_muted);font-size:.875em;min-height:1.3em;display:flex;flex-wrap:wrap;gap:.25em 1em;justify-content:space-between}
@@ -69,24 +69,32 @@ li.first-less::before{content:"";display:block;border-top:1px dashed var(--_bord
 .error{color:var(--vb-error,#a4161a);font-weight:600}
 .notice{margin:.5em 0 0;padding:.5em .75em;border-left:4px solid var(--vb-warning,#b35c00);background:var(--vb-warning-bg,#fff4e5);color:var(--vb-color,#1b1b1b);border-radius:4px}
 .notice[hidden],[hidden]{display:none!important}
-ul{list-style:none;margin:.5em 0 0;padding:0;display:grid;gap:.5em}
-ul:empty{display:none}
-ul>li{border:1px solid var(--vb-result-border,#d5d8dd);border-radius:var(--vb-radius,8px);padding:.6em .75em;background:var(--vb-result-bg,#fff);cursor:pointer;min-width:0;overflow-wrap:anywhere}
-ul>li:hover{border-color:var(--_border)}
-ul>li.active{outline:3px solid var(--_focus);outline-offset:1px;border-color:var(--_accent)}
+.results{margin:.5em 0 0;display:grid;gap:.5em}
+.results:empty{display:none}
+.result{border:1px solid var(--vb-result-border,#d5d8dd);border-radius:var(--vb-radius,8px);padding:.6em .75em;background:var(--vb-result-bg,#fff);min-width:0;overflow-wrap:anywhere}
+.result:hover{border-color:var(--_border)}
+.result>:first-child{cursor:pointer}
+.result.current{outline:3px solid var(--_focus);outline-offset:1px;border-color:var(--_accent)}
+.answer{margin:.5em 0 0;padding:.6em .75em;border:1px solid var(--_accent);border-left-width:4px;border-radius:var(--vb-radius,8px);background:var(--vb-answer-bg,#f2f6fb);overflow-wrap:anywhere}
+.answer .label{margin:0;font-size:.8125em;color:var(--_muted)}
+.answer .value{margin:.1em 0 0;font-size:1.25em;font-weight:700;line-height:1.3}
+.answer blockquote{margin:.4em 0 0;padding:0 0 0 .6em;border-left:2px solid var(--vb-result-border,#d5d8dd)}
+.answer .cite{margin:.4em 0 0;font-size:.8125em;color:var(--_muted)}
+.answer .meta{margin-top:.4em}
+.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .path{margin:0;font-size:.8125em;color:var(--_muted)}
 .page{white-space:nowrap;font-weight:600;color:var(--_accent)}
 .text{margin:.3em 0}
 mark{background:var(--vb-mark-bg,#ffe27a);color:var(--vb-mark-color,inherit);padding:0 .1em;border-radius:2px}
 .meta{display:flex;flex-wrap:wrap;align-items:center;gap:.35em .75em;font-size:.8125em;color:var(--_muted)}
-.doc{flex:1 1 12em}
+.doc{margin:0 0 .35em;font-size:.8125em;color:var(--_muted)}
 button{font:inherit;font-size:1em;color:var(--_accent);background:transparent;border:1px solid currentColor;border-radius:4px;padding:.2em .6em;cursor:pointer;min-height:2em}
 button:hover{background:var(--vb-button-hover,#eef2f8)}
 button:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
 a.source{color:var(--_accent)}
 a.source:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
-ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
-@media (max-width:480px){.vb{padding:.5em}ul>li{padding:.5em}.hint{display:none}}
+ol{flex-basis:100%;margin:0;padding-left:1.5em;color:var(--_muted)}
+@media (max-width:480px){.vb{padding:.5em}.result,.answer{padding:.5em}.hint{display:none}}
 .more{font-size:.8125em;color:var(--_accent);text-decoration:underline}
 `;
 
@@ -148,6 +156,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       Object.assign(input, { type: "search", autocomplete: "off", spellcheck: false, enterKeyHint: "search" });
       input.setAttribute("role", "combobox");
       input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-haspopup", "grid");
       input.setAttribute("aria-expanded", "false");
       input.setAttribute("aria-controls", id + "-list");
       input.setAttribute("aria-describedby", id + "-status");
@@ -159,14 +168,27 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       this._status.setAttribute("aria-live", "polite");
       this._notice = el("div", "notice");
       this._notice.hidden = true;
-      this._list = el("ul");
+      // The answer card, above the passages. Its text is announced once per search through a live region
+      // of its own that is always in the page: a region that appears with its content is often not read.
+      this._say = el("p", "sr");
+      this._say.setAttribute("aria-live", "polite");
+      this._say.setAttribute("aria-atomic", "true");
+      this._card = el("section", "answer");
+      this._card.id = id + "-answer";
+      this._card.setAttribute("part", "answer");
+      this._card.setAttribute("aria-labelledby", id + "-answer-label");
+      this._card.hidden = true;
+      // The results are a grid (the "combobox with grid popup" pattern): a row per result, whose first cell
+      // (the passage) is what the arrow keys select and whose second holds its buttons. A listbox's options
+      // may hold no controls: their children are presentational to assistive technology.
+      this._list = el("div", "results");
       this._list.id = id + "-list";
-      this._list.setAttribute("role", "listbox");
+      this._list.setAttribute("role", "grid");
       // The key hints sit outside the live region: announced after every search they were noise.
       this._hint = el("div", "hint");
       this._hint.setAttribute("aria-hidden", "true");
       this._hint.hidden = true;
-      this._box.append(this._label, bar, this._status, this._hint, this._notice, this._list);
+      this._box.append(this._label, bar, this._status, this._hint, this._notice, this._say, this._card, this._list);
       root.append(this._box);
       this._id = id;
       this._seq = 0;
@@ -193,7 +215,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       if (old === value) return;
       if (name === "lang" || name === "placeholder") {
         this._texts();
-        if (name === "lang" && this._last) this._render(this._last);
+        if (name === "lang" && this._last) this._render(this._last, false);
       } else if (this._query) {
         this._query = "";
         this._schedule(0);
@@ -229,6 +251,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       this._status.replaceChildren();
       this._notice.hidden = true;
       this._hint.hidden = true;
+      this._answer(null);
       this._show([]);
     }
 
@@ -262,6 +285,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       this._box.classList.add("loading");
       this._list.setAttribute("aria-busy", "true");
       this._status.replaceChildren(el("span", null, this.t.loading));
+      this._say.textContent = ""; // so that the same answer to the next question is announced again
       const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
       let state;
       try {
@@ -297,6 +321,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       this._emit("vraagbaak:search", {
         query: q, k, document: doc || null,
         answerable: body ? body.answerable : null,
+        answer: body ? body.answer || null : null,
         count: body ? body.results.length : 0,
         took_ms: body ? body.took_ms : null,
         results: body ? body.results : [],
@@ -317,10 +342,11 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       }
     }
 
-    _render(state) {
+    _render(state, announce = true) {
       const t = this.t;
       this._notice.hidden = true;
       this._hint.hidden = true;
+      this._answer(state.body && state.body.answerable !== false ? state.body.answer : null, announce);
       if (state.error) {
         const e = state.error;
         const msg =
@@ -367,24 +393,53 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       });
     }
 
+    // The answer card: the answer in bold, its sentence, the citation and "Citaat kopiëren"; hidden without one.
+    _answer(a, announce = true) {
+      const t = this.t;
+      if (!a || !a.text) {
+        this._card.hidden = true;
+        this._card.replaceChildren();
+        return;
+      }
+      const label = el("p", "label", t.answer);
+      label.id = this._id + "-answer-label";
+      const parts = [label, el("p", "value", a.text)];
+      if (a.sentence && a.sentence !== a.text) parts.push(el("blockquote", "sentence", a.sentence));
+      parts.push(el("p", "cite", a.citation || ""));
+      const actions = el("div", "meta");
+      const copy = el("button", "copy", t.copy);
+      copy.type = "button";
+      copy.addEventListener("click", () => this._copy(a.sentence || a.text, a.citation, copy));
+      actions.append(copy);
+      parts.push(actions);
+      this._card.replaceChildren(...parts);
+      this._card.hidden = false;
+      if (announce) this._say.textContent = t.answer + ": " + a.text;
+    }
+
+    // A result: a row of two cells, the passage (section path, text, document) and its buttons and link.
     _item(h, i) {
       const t = this.t;
-      const li = el("li");
-      li.id = this._id + "-opt-" + i;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
+      const li = el("div", "result");
+      li.setAttribute("role", "row");
       li.setAttribute("part", "result");
       li.dataset.id = h.id;
+      const opt = el("div"); // no class: "active" and "expanded" are its whole class list
+      opt.id = this._id + "-opt-" + i;
+      opt.setAttribute("role", "gridcell");
+      opt.setAttribute("aria-selected", "false");
       const path = el("p", "path");
       path.append(el("span", "section", (h.section_path && h.section_path.length ? h.section_path : [h.section]).join(" › ")));
       if (h.page != null) path.append(" · ", el("span", "page", pages(h)));
       const text = el("p", "text");
-      li._text = text;
-      li._h = h;
-      this._fill(li, false);
-      const meta = el("div", "meta");
+      opt._text = text;
+      opt._h = h;
+      this._fill(opt, false);
       const d = h.document || {};
-      meta.append(el("span", "doc", [d.title, this._date(d.date)].filter(Boolean).join(" · ")));
+      opt.append(path, text, el("p", "doc", [d.title, this._date(d.date)].filter(Boolean).join(" · ")));
+      li._opt = opt;
+      const meta = el("div", "meta");
+      meta.setAttribute("role", "gridcell");
       const notes = h.footnotes || [];
       let list = null;
       if (notes.length) {
@@ -398,8 +453,7 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
           if (/^\d+$/.test(f.mark)) item.value = +f.mark;
           list.append(item);
         }
-        b.addEventListener("click", (e) => {
-          e.stopPropagation();
+        b.addEventListener("click", () => {
           list.hidden = !list.hidden;
           b.setAttribute("aria-expanded", String(!list.hidden));
         });
@@ -407,10 +461,8 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       }
       const copy = el("button", "copy", t.copy);
       copy.type = "button";
-      copy.addEventListener("click", (e) => {
-        e.stopPropagation();
-        this._copy(h, copy);
-      });
+      // A citaat is the quotation itself: the highlighted sentence in quotes, then where it stands.
+      copy.addEventListener("click", () => this._copy(h.highlight || h.text, h.citation, copy));
       meta.append(copy);
       if (h.source_url) {
         // The source PDF at the cited page: where a reader checks the citation. Only a path on the
@@ -421,13 +473,12 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
           a.href = url.href;
           a.target = "_blank";
           a.rel = "noopener";
-          a.addEventListener("click", (e) => e.stopPropagation());
           meta.append(a);
         }
       }
-      li.append(path, text, meta);
-      if (list) li.append(list);
-      li.addEventListener("click", () => {
+      if (list) meta.append(list);
+      li.append(opt, meta);
+      opt.addEventListener("click", () => {
         this._activate(i);
         this._open(i);
       });
@@ -435,8 +486,8 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
     }
 
     // The passage with its highlight in <mark>; collapsed, only the highlight and some context.
-    _fill(li, expanded) {
-      const h = li._h;
+    _fill(opt, expanded) {
+      const h = opt._h;
       const text = h.text || "";
       let at = h.highlight ? text.indexOf(h.highlight) : -1;
       const end = at >= 0 ? at + h.highlight.length : 0;
@@ -456,12 +507,12 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
         parts.push(text.slice(end, to));
       } else parts.push(text.slice(from, to));
       if (to < text.length) parts.push(" …");
-      li._text.replaceChildren(...parts);
-      li._expanded = expanded;
+      opt._text.replaceChildren(...parts);
+      opt._expanded = expanded;
       if (from > 0 || to < text.length || expanded) {
-        li._text.append(" ", el("span", "more", expanded ? this.t.less : this.t.more));
+        opt._text.append(" ", el("span", "more", expanded ? this.t.less : this.t.more));
       }
-      li.classList.toggle("expanded", expanded);
+      opt.classList.toggle("expanded", expanded);
     }
 
     _date(iso) {
@@ -476,29 +527,32 @@ ol{margin:.4em 0 0;padding-left:1.5em;font-size:.8125em;color:var(--_muted)}
       if (!items.length) return;
       i = Math.max(0, Math.min(items.length - 1, i));
       if (this._active >= 0 && items[this._active]) {
-        items[this._active].classList.remove("active");
-        items[this._active].setAttribute("aria-selected", "false");
+        items[this._active].classList.remove("current");
+        items[this._active]._opt.classList.remove("active");
+        items[this._active]._opt.setAttribute("aria-selected", "false");
       }
       this._active = i;
       const li = items[i];
-      li.classList.add("active");
-      li.setAttribute("aria-selected", "true");
-      this._input.setAttribute("aria-activedescendant", li.id);
+      li.classList.add("current");
+      li._opt.classList.add("active");
+      li._opt.setAttribute("aria-selected", "true");
+      this._input.setAttribute("aria-activedescendant", li._opt.id);
       li.scrollIntoView({ block: "nearest" });
     }
 
     _open(i) {
       const li = this._list.children[i];
       if (!li) return;
-      this._fill(li, !li._expanded);
-      this._emit("vraagbaak:select", { query: this._query, index: i, rank: li._h.rank, id: li._h.id, expanded: li._expanded, result: li._h });
+      const opt = li._opt;
+      this._fill(opt, !opt._expanded);
+      this._emit("vraagbaak:select", { query: this._query, index: i, rank: opt._h.rank, id: opt._h.id, expanded: opt._expanded, result: opt._h });
     }
 
-    async _copy(h, button) {
+    // Copies “quote” (citation): a citaat is the quoted words with where they stand, not the reference alone.
+    async _copy(quote, citation, button) {
       const t = this.t;
-      // A citaat is the quotation itself: the highlighted sentence in quotes, then where it stands.
-      const quote = (h.highlight || h.text || "").trim();
-      const text = quote ? "“" + quote + "” (" + (h.citation || "") + ")" : h.citation || "";
+      quote = (quote || "").trim();
+      const text = quote ? "“" + quote + "” (" + (citation || "") + ")" : citation || "";
       let ok = false;
       try {
         await navigator.clipboard.writeText(text);

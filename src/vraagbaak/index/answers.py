@@ -1,0 +1,454 @@
+"""Direct answers: the amount, date, body or sentence a question asks for, cut from the best sentences.
+
+Ranking finds the passages; a reader still has to find the answer in 1,500 characters. This module
+takes the sentences of the top passages, which the search has already scored against the question
+(precomputed sentence vectors: no second model pass), and cuts from them the shortest span of the
+kind the question asks for:
+
+    "Hoeveel geld gaat er structureel naar de politie?"   money       "348 miljoen euro"
+    "Hoeveel extra agenten komen er?"                      count       "2.000 extra agenten"
+    "Wanneer komt het wetsvoorstel?"                       date        "begin 2027"; an annex row: its quarter
+    "Wie houdt toezicht op de jeugdbescherming?"           who         "de Inspectie Justitie en Veiligheid"
+    "Komt er een verbod op ...?"                           yesno       "Ja" or "Nee", with its sentence
+    "Waarom ...?" / "Hoe ...?" / "Wat ...?"                sentence    the answering sentence, cut at a clause
+
+A candidate sentence must be about the question, by its own similarity and by sharing the
+question's key terms (counted in the sentence before too when the sentence points back to it:
+"Dit doen we samen met de NOVA"), and its span must not merely repeat the question ("Wie is de
+Nationaal Coördinator?" is not answered by "de Nationaal Coördinator"). Qualifiers in the question
+(a year, "structureel", "maximaal", a name) pick between candidates; a who-question's preposition
+picks the name it introduces ("met wie" -> "samen met de NOVA"), a count question's noun the number
+that counts it ("Hoeveel kinderen" -> "2.870 kinderen", never "2026 wachtten"). "Hoe lang" asks a
+duration, "hoe vaak" a frequency, "welk deel" a share ("een op de vijf"), "in welke periode" a
+period. The answer is None when the search found the question not answerable, or when no candidate
+is confident enough. Nothing here knows the letter: a planning's quarter headings ("Kwartaal 3 2026",
+"Nader te bepalen") are how Dutch legislative plannings are written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from vraagbaak.index.answer_types import (
+    _BODY,
+    _CLOCK,
+    _MONEY,
+    _NUMBER_WORDS,
+    _PERCENT,
+    _YEAR,
+    question_kind,
+)
+from vraagbaak.index.lexical import STOPWORDS, fold
+from vraagbaak.index.model import Passage, strip_marks
+
+MAX_ANSWER_CHARS = 120
+#: How many of the top passages the answer may come from.
+PASSAGES = 3
+
+_MONTHS = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
+_ORD = r"(?:eerste|tweede|derde|vierde|laatste)"
+_NUM = rf"(?:\d+(?:[.,]\d+)*|{_NUMBER_WORDS}|een|één)"
+#: A count's number: not "een", which is mostly the article ("een sterke advocatuur").
+_COUNT_NUM = rf"(?:\d+(?:[.,]\d+)*|{_NUMBER_WORDS}|één)"
+DATE = re.compile(
+    "|".join(
+        [
+            r"\b[Kk]wartaal\s+[1-4]\s+(?:19|20)\d\d\b",
+            rf"\b(?:van\s+)?{_MONTHS}\s+(?:tot\s+en\s+met|t/m|tot|en)\s+{_MONTHS}\s+(?:19|20)\d\d\b",
+            rf"\b(?:in\s+)?(?:het\s+)?{_ORD}\s+kwartaal(?:\s+van\s+(?:(?:19|20)\d\d|dit\s+jaar|volgend\s+jaar))?",
+            rf"\b(?:in\s+)?de\s+{_ORD}\s+helft\s+van\s+(?:(?:19|20)\d\d|dit\s+jaar|volgend\s+jaar|het\s+jaar)",
+            r"\b(?:voor|na|tijdens|rond|begin|eind|medio)\s+(?:de|het)\s+(?:zomer(?:reces)?|kerstreces|meireces"
+            r"|voorjaar|najaar|winter)(?:\s+(?:van\s+)?(?:19|20)\d\d)?",
+            rf"\b(?:\d{{1,2}}\s+)?{_MONTHS}\s+(?:19|20)\d\d\b",
+            rf"\b(?:begin|eind|medio|halverwege|uiterlijk|vanaf|per|voor|na|in|sinds|tot|rond)\s+"
+            rf"(?:{_MONTHS}\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b",
+            rf"\b(?:begin|eind|medio|halverwege|uiterlijk|vanaf|per|voor|na|in|sinds|tot|rond)\s+{_MONTHS}\b",
+            r"\b(?:dit|volgend|komend|vorig)\s+jaar\b",
+            r"\b(?:op\s+(?:korte|middellange|lange)\s+termijn|binnenkort|deze\s+(?:zomer|winter|herfst|lente)"
+            r"|dit\s+(?:voorjaar|najaar|kwartaal)|(?:de\s+)?komende\s+(?:jaren|maanden|weken|kabinetsperiode))\b",
+            r"\b(?:binnen|over|na)\s+" + _NUM + r"\s+(?:jaar|jaren|maanden|weken|dagen)\b",
+            r"\b(?:19|20)\d\d\b",
+        ]
+    ),
+    re.I,
+)
+#: The heading of a row in a planning (a legislative planning's quarters): the row's date is its heading.
+QUARTER_HEADING = re.compile(
+    r"^(?:[Kk]wartaal\s+[1-4]\s+(?:19|20)\d\d|Q[1-4]\s+(?:19|20)\d\d|(?:[Pp]lanning\s+)?[Nn]ader\s+te\s+bepalen)$"
+)
+COUNT = re.compile(
+    rf"\b{_COUNT_NUM}(?:\s+(?:extra|nieuwe|meer|duizend|miljoen))?\s+(?!euro\b|procent\b|jaar\b|uur\b|{_MONTHS}\b)"
+    r"[a-zà-ÿ][\w'-]{2,}",
+    re.I,
+)
+PENALTY = re.compile(
+    rf"\b(?:(?:maximaal|ten\s+hoogste|tot|een)\s+)?{_NUM}\s+(?:jaar|jaren|maanden|weken|dagen)\s+"
+    r"(?:gevangenisstraf|celstraf|cel|hechtenis|taakstraf|werkstraf)\b"
+    r"|\b(?:een\s+)?(?:geld)?boete\s+van\s+(?:maximaal\s+|ten\s+hoogste\s+)?(?:€\s*)?[\d.,]+(?:\s+(?:miljoen|euro))*"
+    r"|\b(?:een\s+)?(?:taakstraf|werkstraf|gevangenisstraf|celstraf|hechtenis|geldboete)\b",
+    re.I,
+)
+#: A run of capitalised words, with the small words and commas that join names and lists of them
+#: ("de Inspectie Justitie en Veiligheid", "D66, VVD en CDA").
+NAME_RUN = re.compile(
+    r"(?:\b(?:de|het)\s+)?\b[A-Z][\w'-]+(?:,?\s+(?:(?:en|van|voor|der|de|het|op|in)\s+)?[A-Z][\w'-]+)*"
+)
+#: A public body named by its role, with whose it is: "de minister van Justitie en Veiligheid".
+_BODY_PHRASE = re.compile(
+    r"(?i:(?:\b(?:de|het|alle|onze|die)\s+(?:\w+\s+)?)?" + _BODY.pattern + r")"
+    r"(?:\s+(?:van|voor)\s+(?:de\s+|het\s+)?[A-Z][\w'-]+(?:\s+(?:en\s+)?[A-Z][\w'-]+)*)?"
+)
+#: Words by which a sentence points back to the one before it ("Dit doen we samen met ...").
+ANAPHOR = re.compile(
+    r"(?i:\b(?:dit|deze|die|hier\w*|daar\w*|zij|ze|hij)\b)|\b(?:[Tt]his|[Tt]hese|[Ii]t|[Tt]hey)\b(?!-)"  # not "IT-"
+)
+NEGATION = re.compile(r"\b(?:niet|geen|nooit|nog\s+niet|not|no|never)\b", re.I)
+#: A yes/no question opens with a finite verb.
+YESNO = re.compile(
+    r"^\W*(?:klopt\s+het|komt|komen|is|zijn|wordt|worden|gaat|gaan|krijgt|krijgen|kan|kunnen|moet|moeten|heeft"
+    r"|hebben|blijft|blijven|mag|mogen|zal|zullen|wil|willen|denkt|denken|bevat|bevatten|staat|staan|houdt|houden"
+    r"|does|do|is|are|will|can|has|have|should|must)\b",
+    re.I,
+)
+#: How long something takes or lasts, and how often it happens: the amounts a "hoe lang" or "hoe vaak" asks.
+DURATION = re.compile(rf"\b{_NUM}\s+(?:uur|minuten|dagen|werkdagen|weken|maanden|jaar|jaren)\b", re.I)
+FREQUENCY = re.compile(
+    rf"\b(?:(?:eens|{_NUM}\s+keer|{_NUM}\s+maal)\s+per\s+(?:{_NUM}\s+)?\w+|dagelijks|wekelijks|maandelijks|jaarlijks)\b",
+    re.I,
+)
+_ASKS_DURATION = re.compile(r"\b(?:hoe\s+lang|hoeveel\s+tijd|binnen\s+hoeveel|how\s+long)\b", re.I)
+_ASKS_FREQUENCY = re.compile(r"\b(?:hoe\s+vaak|hoe\s+dikwijls|how\s+often)\b", re.I)
+#: Questions of a kind the answerability rule leaves open, which an answer can still be cut for.
+_ASKS_SHARE = re.compile(r"\b(?:welk|hoe\s+groot)\s+(?:deel|aandeel|percentage)\b|\bwhat\s+share\b", re.I)
+_ASKS_PERIOD = re.compile(r"\b(?:in\s+)?welke\s+(?:periode|maand|maanden)\b|\bwhat\s+period\b", re.I)
+
+#: Keyword questions that ask when, without opening with "wanneer".
+PLANNING = re.compile(r"\b(?:wanneer|planning|gepland|when)\W*$|\bplanning\b", re.I)
+CLAUSE = re.compile(r"[,;:–]\s+|\s+(?:omdat|zodat|waardoor|terwijl|maar|want)\s+")
+KIND_OF = {"amount": "count", "time": "date"}
+#: Every kind an answer can have (the API's enum).
+ANSWER_KINDS = ("money", "count", "percentage", "date", "clock", "penalty", "place", "who", "yesno", "sentence")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer itself, cut from a sentence of a passage, with where a reader checks it."""
+
+    text: str
+    kind: str
+    sentence: str
+    passage_id: str
+    page: int | None
+    section: str
+    citation: str
+    confidence: float
+    #: The sentence's span in the passage's text, marks and all: the passage's highlight.
+    sentence_span: tuple[int, int] = field(default=(0, 0), repr=False)
+
+    def public(self) -> dict:
+        d = asdict(self)
+        del d["sentence_span"]
+        return d
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    rank: int
+    sentence: int  # index into passage.sentences
+    similarity: float
+    span: tuple[int, int]  # in passage.text
+    kind: str
+    score: float
+
+
+def answer_kind(question: str) -> str:
+    """What :func:`find_answer` looks for: a typed kind, ``yesno``, or ``sentence`` for open questions."""
+    kind = question_kind(question)
+    if kind is not None:
+        return KIND_OF.get(kind, kind)
+    if _ASKS_SHARE.search(question):
+        return "percentage"
+    if _ASKS_FREQUENCY.search(question) or _ASKS_DURATION.search(question):
+        return "count"
+    # "In welke periode ...", and keyword questions: "Coördinatiewet planning", "richtlijn ontneming wanneer"
+    if _ASKS_PERIOD.search(question) or PLANNING.search(question):
+        return "date"
+    return "yesno" if YESNO.search(question) else "sentence"
+
+
+def find_answer(
+    question: str,
+    passages: Sequence[Passage],
+    sentence_scores: Callable[[Passage], np.ndarray],
+    *,
+    key_terms: Callable[[str], set[str]],
+    min_similarity: float,
+    min_key_overlap: float = 0.34,
+    min_top_key_overlap: float = 0.17,
+    english: bool = False,
+    english_min_similarity: float | None = None,
+    sentence_terms: Callable[[Passage], list[set[str]]] | None = None,
+) -> Answer | None:
+    """The best answer in the first :data:`PASSAGES` passages, or None when none is confident.
+
+    ``sentence_scores`` gives a passage's sentence cosines with the question (the search has them);
+    ``key_terms`` the analysed content terms of a text (BM25's analyser), so that a sentence shares
+    the question's subject and not only its tone: a sentence needs ``min_key_overlap`` of the
+    question's terms (in it and, when it points back, the sentence before), the best passage's
+    sentence closest to the question ``min_top_key_overlap``. An English question shares no terms
+    with Dutch text, so for it (``english``), as for a yes/no question, the best passage's sentences
+    need a similarity only: for English ``english_min_similarity``, since without words in common
+    the similarity has to carry the whole judgement. ``sentence_terms`` gives a passage's sentences'
+    key terms (the searcher keeps them, so a passage's sentences are analysed once, not per question).
+    """
+    kind = answer_kind(question)
+    if english and english_min_similarity is not None:
+        min_similarity = english_min_similarity
+    asked = key_terms(question)
+    qualifiers = _qualifiers(question)
+    top = passages[0] if passages else None
+    if kind == "date" and top is not None and QUARTER_HEADING.match(top.section) and top.sentences:
+        # A planning row: the best passage is the bill itself, and its quarter is the answer.
+        scores = sentence_scores(top)
+        i = int(np.argmax(scores))
+        sim = float(scores[i])
+        if sim >= min_similarity:
+            answer = _answer(Candidate(top, 1, i, sim, top.sentences[i], "date", sim), question, min_similarity)
+            return replace(answer, text=top.section)
+    best: Candidate | None = None
+    for rank, passage in enumerate(passages[:PASSAGES], 1):
+        if not passage.sentences:
+            continue
+        scores = sentence_scores(passage)
+        best_sentence = int(np.argmax(scores))
+        if sentence_terms is not None:
+            terms = sentence_terms(passage)
+        else:
+            terms = [key_terms(strip_marks(passage.text[a:b])) for a, b in passage.sentences]
+        for i, (a, b) in enumerate(passage.sentences):
+            sim = float(scores[i])
+            # A sentence often names its subject in the one before ("Dit doen we samen met ..."), so the
+            # key terms count in the sentence and the one before it.
+            refers = i > 0 and ANAPHOR.search(passage.text[a:b]) is not None
+            held = terms[i] | (terms[i - 1] if refers else set())
+            overlap = len(asked & held) / len(asked) if asked else 1.0
+            # The best passage's own sentences need the similarity only where words cannot be shared: a yes/no
+            # question's paraphrase, an English question about Dutch text.
+            waived = rank == 1 and (kind == "yesno" or english)
+            # The best passage's sentence closest to the question, which the answerability rule judged, needs less.
+            bar = min_top_key_overlap if rank == 1 and i == best_sentence else min_key_overlap
+            if sim < min_similarity or (overlap < bar and not waived):
+                continue
+            span = _span(kind, question, passage, a, b)
+            if span is None:
+                continue
+            bonus = 0.01 * sum(q in fold(passage.text[a:b]) or q in fold(passage.section) for q in qualifiers)
+            score = sim + 0.03 * overlap + bonus - 0.005 * (rank - 1)
+            if best is None or score > best.score:
+                best = Candidate(passage, rank, i, sim, span, span_kind(kind, passage.text[span[0] : span[1]]), score)
+    return None if best is None else _answer(best, question, min_similarity)
+
+
+def span_kind(kind: str, text: str) -> str:
+    """An amount question's span says what it is: money, a percentage or a count."""
+    if kind != "count":
+        return kind
+    if _MONEY.search(text):
+        return "money"
+    if _PERCENT.search(text):
+        return "percentage"
+    return "count"
+
+
+def _qualifiers(question: str) -> list[str]:
+    """Words in the question that pick one candidate over another: years, 'structureel', names."""
+    words = re.findall(
+        r"\b(?:19|20)\d\d\b|\bstructure[el]\w*|\bincidente[el]\w*|\bjaarlijks\b|\bmaxim(?:aal|um)\b"
+        r"|\bminim(?:aal|um)\b|\bgemiddeld\b|\btotaal\b|\bper\s+jaar\b",
+        question,
+        re.I,
+    )
+    names = [m.group() for m in re.finditer(r"(?<!^)\b[A-Z][\w-]{2,}", question.strip())]
+    return [fold(w) for w in words + names]
+
+
+def _span(kind: str, question: str, passage: Passage, a: int, b: int) -> tuple[int, int] | None:
+    """The span of ``passage.text[a:b]`` that answers a question of ``kind`` (offsets in the passage)."""
+    text = passage.text[a:b]
+    if kind == "sentence" or kind == "yesno":
+        return (a, b)
+    if kind == "date" and QUARTER_HEADING.match(passage.section) and not DATE.search(text):
+        return (a, b)  # an annex row: its quarter is its date (the answer text takes the heading)
+    asked = set(re.findall(r"\w+", fold(question)))
+    if kind in ("who", "place"):
+        return _name_span(kind, question, text, a, asked)
+    pattern = {
+        "money": _MONEY,
+        "percentage": SHARE,
+        "count": _COUNT_OR_MONEY,
+        "date": DATE,
+        "clock": _CLOCK,
+        "penalty": PENALTY,
+    }[kind]
+    if kind == "count" and _ASKS_FREQUENCY.search(question):
+        pattern = FREQUENCY
+    elif kind == "count" and _ASKS_DURATION.search(question):
+        pattern = DURATION
+    matches = list(pattern.finditer(text))
+    if kind == "count":
+        matches = _counts(question, text, matches)
+    for m in matches:
+        words = set(re.findall(r"\w+", fold(m.group())))
+        if kind == "date" and _YEAR_ONLY.fullmatch(m.group()) and _YEAR.search(text) is None:
+            continue  # a bare number that looks like a year but is a count ("2000 agenten")
+        if words and not words <= asked | _FILLER:
+            return (a + m.start(), a + m.end())
+    return None
+
+
+def _counts(question: str, text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """An amount's candidates without years ("in 2026 wachtten") or function words ("acht naar"), those that
+    count what the question counts first ("Hoeveel kinderen" -> "2.870 kinderen")."""
+    years = [m.span(1) for m in _YEAR.finditer(text)]
+    kept = []
+    for m in matches:
+        if any(y0 <= m.start() < y1 for y0, y1 in years):
+            continue
+        last = fold(m.group().split()[-1])
+        if COUNT.fullmatch(m.group()) and (last in STOPWORDS or _YEAR_ONLY.fullmatch(m.group().split()[0])):
+            continue
+        kept.append(m)
+    noun = _COUNTED.search(question)
+    if noun is None:
+        return kept
+    stem = fold(noun.group(1))[:5]
+    return sorted(kept, key=lambda m: not fold(m.group().split()[-1]).startswith(stem))
+
+
+#: What "hoeveel" counts: "Hoeveel (extra) kinderen ...".
+_COUNTED = re.compile(r"\bhoeveel\s+(?:extra\s+|meer\s+|nieuwe\s+)?([a-zà-ÿ]{4,})", re.I)
+
+
+def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> tuple[int, int] | None:
+    """The body or name that answers a who-question (a place for a where-question), with those listed after it.
+
+    Of the names and bodies the question does not already hold, the one the question's own
+    preposition introduces ("met wie" -> "samen met de NOVA"), or the agent of a passive ("door de
+    Inspectie"), else the first; at one place the longest ("de Inspectie Gezondheidszorg en Jeugd",
+    not "de Inspectie"). A place is a name after "in", "uit" or "naar", and not a body.
+    """
+    found: dict[int, re.Match[str]] = {}
+    for pattern in (_BODY_PHRASE, NAME_RUN) if kind == "who" else (NAME_RUN,):
+        for m in pattern.finditer(text):
+            opener = (m.start() == 0 or fold(m.group()) in STOPWORDS) and _sentence_word(m.group())
+            if opener and not _BODY.search(fold(m.group())):
+                continue  # "Zo", "Dit", "Aan:": capitalised because it opens a sentence or a line, not a name
+            words = set(re.findall(r"\w+", fold(m.group())))
+            if not words or words <= asked | _FILLER:
+                continue
+            if kind == "place" and _BODY.search(fold(m.group())):
+                continue  # "de Inspectie Justitie en Veiligheid" is no place
+            if _GENERIC_BODY.fullmatch(fold(m.group())):
+                continue  # "instanties", "de partners": a kind of body, no answer to who
+            if m.start() not in found or len(m.group()) > len(found[m.start()].group()):
+                found[m.start()] = m
+    if not found:
+        return None
+    matches = [found[k] for k in sorted(found)]
+    # Drop a match that lies inside an earlier, longer one.
+    kept: list[re.Match[str]] = []
+    for m in matches:
+        if not kept or m.start() >= kept[-1].end():
+            kept.append(m)
+    opening = _WHO_PREPOSITION.match(question)
+    if kind == "place":
+        markers = {"in", "uit", "naar", "te", "binnen"}
+    else:
+        markers = {"door"} | ({opening.group(1).lower()} if opening else set())
+
+    def marked(m: re.Match[str]) -> bool:
+        before = re.findall(r"\w+", text[: m.start()][-20:].lower())
+        return bool(before) and before[-1] in markers
+
+    i = next((j for j, m in enumerate(kept) if marked(m)), 0)
+    end = kept[i].end()
+    for nxt in kept[i + 1 :]:  # "de NOVA en de Raad voor Rechtsbijstand": one answer of two names
+        if not _LIST_JOIN.fullmatch(text[end : nxt.start()]):
+            break
+        end = nxt.end()
+    return (a + kept[i].start(), a + end)
+
+
+#: Bodies named only by their kind, without a name or a role of their own.
+_GENERIC_BODY = re.compile(r"(?:(?:de|het|alle|onze|die)\s+(?:\w+\s+)?)?(?:organisaties?|instanties?|partners?)")
+#: "met wie", "door wie", "aan wie": the preposition that marks the answer in the sentence.
+_WHO_PREPOSITION = re.compile(r"^\W*(met|door|aan|voor|bij|van|op|with|by|to|for|from)\s+(?:wie|whom?)\b", re.I)
+
+#: A share: a percentage, "een op de vijf", "twee derde", "de helft".
+SHARE = re.compile(
+    _PERCENT.pattern
+    + rf"|\b{_NUM}\s+(?:op|van|uit)\s+de\s+{_NUM}\b"
+    + r"|\b(?:een|één|twee|drie)\s+(?:derde|kwart|vierde|vijfde)\b|\bde\s+helft\b",
+    re.I,
+)
+_COUNT_OR_MONEY = re.compile(f"{_MONEY.pattern}|{_PERCENT.pattern}|{COUNT.pattern}", re.I)
+_YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
+_LIST_JOIN = re.compile(r",\s*|\s+(?:en|of|and|or)\s+|,\s+(?:en|of)\s+")
+_FILLER = {"de", "het", "een", "van", "en", "in", "op", "voor", "met"}
+
+
+def _sentence_word(match: str) -> bool:
+    """One capitalised word that is not an acronym or a name with digits: most likely a sentence opener."""
+    return " " not in match.strip() and not re.fullmatch(r"[A-Z0-9]{2,}|\w*\d\w*", match.strip())
+
+
+def _answer(c: Candidate, question: str, min_similarity: float) -> Answer:
+    p = c.passage
+    a, b = p.sentences[c.sentence]
+    sentence = strip_marks(p.text[a:b]).strip()
+    if c.kind == "date" and QUARTER_HEADING.match(p.section) and not DATE.search(p.text[a:b]):
+        text = p.section
+    elif c.kind == "sentence":
+        text = _shorten(sentence)
+    elif c.kind == "yesno":
+        text = "Nee" if NEGATION.search(sentence) else "Ja"
+    else:
+        text = strip_marks(p.text[c.span[0] : c.span[1]]).strip(" ,.;:")
+    # Confidence: how far the sentence's similarity clears the bar, squashed to (0, 1).
+    confidence = 1 / (1 + math.exp(-(c.similarity - min_similarity - 0.02) / 0.01))
+    page = p.page_at(a)
+    return Answer(
+        text=text[:MAX_ANSWER_CHARS],
+        kind=c.kind,
+        sentence=sentence,
+        passage_id=p.id,
+        page=page,
+        section=p.section,
+        citation=_cite_page(p, page),
+        confidence=round(confidence, 3),
+        sentence_span=(a, b),
+    )
+
+
+def _cite_page(p: Passage, page: int | None) -> str:
+    """The passage's citation narrowed to the answer sentence's page."""
+    if page is None or p.page == p.page_end:
+        return p.citation
+    label = p.page_label if page == p.page and p.page_label else str(page)
+    return re.sub(r", p\. [^,]+$", f", p. {label}", p.citation)
+
+
+def _shorten(sentence: str) -> str:
+    """A long sentence cut at the last clause boundary that keeps it within MAX_ANSWER_CHARS."""
+    if len(sentence) <= MAX_ANSWER_CHARS:
+        return sentence
+    cuts = [m.start() for m in CLAUSE.finditer(sentence) if 40 <= m.start() <= MAX_ANSWER_CHARS - 1]
+    if cuts:
+        return sentence[: cuts[-1]].rstrip() + " …"
+    return sentence[: MAX_ANSWER_CHARS - 2].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,199 @@
+"""Direct answers (index/answers.py) on made-up passages, without a model, and `vraagbaak ask`.
+
+The sentence similarities are given per sentence, as the search would read them from the index;
+key terms are lowercase words without a few function words, standing in for BM25's analyser.
+The real index's answers are checked over HTTP in tests/test_api.py and measured by `make eval`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from vraagbaak.index.answers import MAX_ANSWER_CHARS, answer_kind, find_answer
+from vraagbaak.index.model import DocumentRef, Passage
+
+NOTE = DocumentRef("notitie", "markdown", "Notitie", None, None, "notitie.md")
+REPORT = DocumentRef("rapport", "pdf", "Rapport", "2026-03-01", "R-1", "rapport.pdf")
+FUNCTION_WORDS = {"de", "het", "een", "er", "gaat", "naar", "wie", "wat", "hoeveel", "wanneer", "van", "is", "en"}
+FUNCTION_WORDS |= {"met"}
+
+
+def passage(sentences: list[str], *, doc=NOTE, section="Aanpak", page=None, page_end=None, breaks=()) -> Passage:
+    text, spans = "", []
+    for s in sentences:
+        start = len(text) + (1 if text else 0)
+        text = (text + " " if text else "") + s
+        spans.append((start, len(text)))
+    pages = "" if page is None else (f", p. {page}" if page == page_end else f", p. {page}–{page_end}")
+    return Passage(
+        id=f"{doc.id}:{abs(hash(text)) % 10**8}",
+        text=text,
+        document=doc,
+        section=section,
+        section_path=[section],
+        page=page,
+        page_end=page_end,
+        footnotes=[],
+        citation=f"{doc.title}, {section}{pages}",
+        sentences=spans,
+        breaks=[spans[i][0] for i in breaks],
+    )
+
+
+def terms(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if w not in FUNCTION_WORDS}
+
+
+def ask(question: str, passages: list[Passage], sims: dict[str, list[float]], **kw):
+    kw.setdefault("min_similarity", 0.80)
+    return find_answer(question, passages, lambda p: np.array(sims[p.id]), key_terms=terms, **kw)
+
+
+def test_a_qualifier_in_the_question_picks_between_two_amounts():
+    p = passage(
+        [
+            "Daarnaast gaat 114 miljoen euro incidenteel naar de politie.",
+            "We maken structureel 348 miljoen euro vrij voor de politie.",
+        ]
+    )
+    a = ask("Hoeveel geld gaat er structureel naar de politie?", [p], {p.id: [0.86, 0.85]})
+    assert (a.kind, a.text) == ("money", "348 miljoen euro")
+    assert a.sentence == "We maken structureel 348 miljoen euro vrij voor de politie."
+    assert a.passage_id == p.id and a.section == "Aanpak" and 0 < a.confidence <= 1
+
+
+def test_the_page_and_citation_are_the_answering_sentences_own():
+    p = passage(
+        ["De aanpak begint dit jaar.", "De regionale loketten openen na de zomer van 2026."],
+        doc=REPORT,
+        page=3,
+        page_end=4,
+        breaks=(1,),
+    )
+    a = ask("Wanneer openen de regionale loketten?", [p], {p.id: [0.81, 0.88]})
+    assert (a.kind, a.text, a.page) == ("date", "na de zomer van 2026", 4)
+    assert p.citation.endswith(", p. 3–4") and a.citation == "Rapport, Aanpak, p. 4"
+
+
+def test_a_document_without_pages_cites_its_section():
+    p = passage(["De kosten bedragen 18 miljoen euro."])
+    a = ask("Hoeveel geld kost de aanpak?", [p], {p.id: [0.9]}, min_top_key_overlap=0.0)
+    assert (a.text, a.page, a.citation) == ("18 miljoen euro", None, "Notitie, Aanpak")
+
+
+def test_no_answer_below_the_similarity_bar_or_without_the_questions_subject():
+    p = passage(["Het programma kost 12 miljoen euro.", "Defensie krijgt er niets bij."])
+    assert ask("Hoeveel geld kost het programma?", [p], {p.id: [0.79, 0.78]}) is None
+    other = passage(["De gevangenissen krijgen 75 miljoen euro.", "Dat is een begin."])
+    sims = {other.id: [0.86, 0.82]}
+    assert ask("Hoeveel geld gaat er naar de woningbouw?", [other], sims) is None  # no shared term
+
+
+def test_a_who_answer_never_repeats_the_question_and_follows_its_preposition():
+    p = passage(
+        [
+            "De Nationaal Coördinator werkt aan een nieuw plan voor de sociale advocatuur.",
+            "Dit doen we samen met de NOVA en de Raad voor Rechtsbijstand.",
+        ]
+    )
+    sims = {p.id: [0.83, 0.84]}
+    a = ask("Met wie werkt het ministerie het plan voor de sociale advocatuur uit?", [p], sims)
+    # The second sentence shares no term itself: "Dit" points back to the first, whose terms count.
+    assert a.text == "de NOVA en de Raad voor Rechtsbijstand"
+    only_the_question = passage(["De Nationaal Coördinator Antisemitismebestrijding zet zich in."])
+    sims = {only_the_question.id: [0.9]}
+    assert ask("Wie is de Nationaal Coördinator Antisemitismebestrijding?", [only_the_question], sims) is None
+
+
+def test_a_body_without_an_article_answers_who():
+    p = passage(["Gemeenten moeten goed in staat zijn om toezicht te houden op seksbedrijven."])
+    a = ask("Wie moet toezicht houden op seksbedrijven?", [p], {p.id: [0.86]})
+    assert (a.kind, a.text) == ("who", "Gemeenten")
+    generic = passage(["Mensen en instanties staan altijd in de wind bij het toezicht op seksbedrijven."])
+    assert ask("Wie houdt toezicht op seksbedrijven?", [generic], {generic.id: [0.86]}) is None
+
+
+def test_a_count_counts_what_the_question_counts_and_is_never_a_year():
+    p = passage(["In 2026 wachtten 2.870 kinderen op een jeugdbeschermer, en 120 gezinnen op hulp."])
+    a = ask("Hoeveel kinderen wachtten op een jeugdbeschermer?", [p], {p.id: [0.88]})
+    assert (a.kind, a.text) == ("count", "2.870 kinderen")
+
+
+def test_how_long_how_often_and_which_share():
+    p = passage(["Een vacature staat gemiddeld veertien weken open, en de helft blijft langer open."])
+    assert ask("Hoe lang staat een vacature open?", [p], {p.id: [0.88]}).text == "veertien weken"
+    q = passage(["Gezinnen op de wachtlijst worden eens per vier weken gebeld."])
+    assert ask("Hoe vaak worden gezinnen op de wachtlijst gebeld?", [q], {q.id: [0.88]}).text == "eens per vier weken"
+    r = passage(["In 2025 werd een op de vijf mkb-bedrijven getroffen door cybercrime."])
+    a = ask("Welk deel van de mkb-bedrijven werd getroffen door cybercrime?", [r], {r.id: [0.9]})
+    assert (a.kind, a.text) == ("percentage", "een op de vijf")
+
+
+def test_a_planning_row_answers_when_with_its_heading():
+    bill = "Nader rapport / indiening TK – Wetsvoorstel verbetering kroongetuigeregeling"
+    row = passage([bill], section="Kwartaal 3 2026")
+    a = ask("Wanneer komt het wetsvoorstel over de kroongetuigeregeling?", [row], {row.id: [0.86]})
+    assert (a.kind, a.text) == ("date", "Kwartaal 3 2026")
+    later = passage(["Wetsvoorstel strafbaarstelling verheerlijken terrorisme"], section="Planning nader te bepalen")
+    a = ask("Wanneer wordt het verheerlijken van terrorisme strafbaar?", [later], {later.id: [0.85]})
+    assert a.text == "Planning nader te bepalen"
+
+
+def test_yes_or_no_with_its_reason_and_open_questions_get_a_short_sentence():
+    p = passage(["Er komt voorlopig geen verbod op lachgas in het verkeer."])
+    a = ask("Komt er een verbod op lachgas in het verkeer?", [p], {p.id: [0.87]})
+    assert (a.kind, a.text, a.sentence) == ("yesno", "Nee", p.text)
+    long = passage(
+        [
+            "We versterken de rechtsbescherming door de constitutionele toetsing aan de klassieke grondrechten "
+            "mogelijk te maken, zodat burgers zich bij de rechter op de Grondwet kunnen beroepen, "
+            "ook tegen wetten in formele zin."
+        ]
+    )
+    a = ask("Waarom versterken we de rechtsbescherming?", [long], {long.id: [0.9]})
+    assert a.kind == "sentence" and len(a.text) <= MAX_ANSWER_CHARS and a.text.endswith("…")
+
+
+def test_an_english_question_needs_no_shared_words_but_its_own_similarity():
+    p = passage(["De regionale cyberloketten openen na de zomer."])
+    q = "When will the regional cyber help desks open?"
+    assert ask(q, [p], {p.id: [0.84]}, english=True, english_min_similarity=0.82).text == "na de zomer"
+    assert ask(q, [p], {p.id: [0.81]}, english=True, english_min_similarity=0.82) is None
+    assert ask(q, [p], {p.id: [0.84]}) is None  # taken for Dutch, it shares no term
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoeveel geld gaat er naar de politie?", "money"),
+        ("Hoe hoog is de vergoeding?", "count"),  # an amount of anything; the span says money if it is
+        ("Wanneer komt de wet?", "date"),
+        ("Wie houdt toezicht?", "who"),
+        ("Klopt het dat de regeling wordt uitgebreid?", "yesno"),
+        ("Waarom is dit nodig?", "sentence"),
+        ("In welke periode liep het onderzoek?", "date"),
+        ("Welk deel van de bedrijven werd getroffen?", "percentage"),
+    ],
+)
+def test_what_kind_of_answer_a_question_asks(question, kind):
+    assert answer_kind(question) == kind
+
+
+def test_ask_prints_the_answer_and_its_citation_before_the_passages(searcher, monkeypatch, capsys):
+    from vraagbaak import cli
+    from vraagbaak.service import app
+
+    monkeypatch.setattr(app, "build_searcher", lambda settings: searcher)
+    assert cli.main(["ask", "Hoeveel geld gaat er structureel naar de politie?", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    first, second = out.splitlines()[:2]
+    assert first == "Antwoord: 348 miljoen euro"
+    assert "We maken structureel 348 miljoen euro vrij" in second
+    citation = "Beleidsbrief Justitie en Veiligheid (24 april 2026, kenmerk 7534332), Gezag en orde op straat, p. 2"
+    assert out.index(citation) < out.index("1. " + citation)
+
+    assert cli.main(["ask", "Wat is een goed recept voor appeltaart?", "-k", "1"]) == 0
+    assert "Antwoord:" not in capsys.readouterr().out
