@@ -124,19 +124,11 @@ def _main(argv: list[str]) -> int:
     path, max_bytes, max_pages, cpu, memory_mb = Path(argv[0]), *map(int, argv[1:5])
     _limit(memory_mb, cpu)
     try:
-        from vraagbaak.corpus.formats import reader_for
-        from vraagbaak.corpus.pdf import PdfReader
+        from vraagbaak.corpus.formats import read_path, set_limits
 
-        reader = reader_for(path)
-        # this process is the isolation: the PDF reader parses here instead of in a child of its own
-        limits = Limits(max_bytes=max_bytes, max_pages=max_pages, timeout_s=None)
-        if isinstance(reader, PdfReader):
-            reader = PdfReader(limits=limits)
-        else:
-            from vraagbaak.corpus.formats import set_limits
-
-            set_limits(limits)
-        answer = outline(reader.read(path)).__dict__
+        # this process is the isolation: without a time limit the PDF reader parses here, not in a child
+        set_limits(Limits(max_bytes=max_bytes, max_pages=max_pages, timeout_s=None))
+        answer = outline(read_path(path)).__dict__
     except MemoryError:
         os._exit(EXIT_MEMORY)  # no cleanup that might allocate
     except UnreadableDocumentError as e:

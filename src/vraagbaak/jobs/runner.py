@@ -45,7 +45,7 @@ class JobRunner:
 
     def start(self) -> None:
         if self._thread is None:
-            self.store.fail_interrupted()
+            self.store.fail_interrupted()  # at once: a restart reports its interrupted jobs before the first poll
             self._thread = threading.Thread(target=_loop, args=(weakref.ref(self), self._stop), daemon=True)
             self._thread.name = "job-runner"
             self._thread.start()

@@ -161,20 +161,23 @@ class JobStore:
             rows = db.execute("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,)).fetchall()
         return [_job(r) for r in rows]
 
-    def pending(self) -> int:
-        """Jobs queued or running."""
+    def active(self, kind: str) -> list[Job]:
+        """The jobs of ``kind`` queued or running: the uploads and removals on their way."""
         with self._connect() as db:
-            return db.execute("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')").fetchone()[0]
+            rows = db.execute(
+                "SELECT * FROM jobs WHERE kind = ? AND status IN ('queued', 'running') ORDER BY created_at", (kind,)
+            ).fetchall()
+        return [_job(r) for r in rows]
 
     # ------------------------------------------------------------------ running
 
     def claim(self) -> Job | None:
         """The oldest queued job, now running; None when one is running already or none is queued."""
+        self.fail_interrupted()  # a job left running by a dead process must not block the queue
         now = time.time()
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                _fail_stale(db, now)
                 if db.execute("SELECT 1 FROM jobs WHERE status = 'running'").fetchone():
                     db.execute("COMMIT")
                     return None

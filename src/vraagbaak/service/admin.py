@@ -218,7 +218,7 @@ def _checked_name(name: str | None, kind: str | None) -> str:
 def _refuse_taken(state: AdminState, name: str) -> None:
     """A name the corpus or a pending upload has already: 409, before the body is stored."""
     taken = {p.name for p in sources(state.settings.corpus_dir)} if state.settings.corpus_dir.is_dir() else set()
-    pending = {j.filename for j in state.store.recent(200) if j.kind == "add" and j.status in ("queued", "running")}
+    pending = {j.filename for j in state.store.active("add")}
     if name in taken or name in pending:
         record_admin("upload", "conflict", filename=name)
         raise ApiError(409, "name_taken", f"{name}: a document of that name is already there or on its way")
@@ -268,7 +268,7 @@ def remove(doc_id: str) -> Response:
     if doc is None:
         record_admin("remove", "not_found", document=doc_id[:200])
         raise ApiError(404, "unknown_document", _unknown_document(searcher, doc_id).message)
-    pending = [j for j in state.store.recent(200) if j.kind == "remove" and j.status in ("queued", "running")]
+    pending = state.store.active("remove")
     if any(j.filename == doc["source"] for j in pending):
         record_admin("remove", "conflict", document=doc_id, filename=doc["source"])
         raise ApiError(409, "removal_pending", f"{doc['source']} is being removed already")
