@@ -93,3 +93,20 @@ def fake_app_with(fake_searcher):
 @pytest.fixture()
 def fake_client(fake_app_with):
     return fake_app_with().test_client()
+
+
+# ------------------------------------------------------------------ the browser tests
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, once per browser test module (test_widget_browser.py says how)."""
+    from test_widget_browser import ARGS, CHROMIUM, _need_browser
+
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True, timeout=30_000)
+        yield b
+        b.close()

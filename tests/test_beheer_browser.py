@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from pdfs import dossier_pdf
-from test_widget_browser import ARGS, ARTIFACTS, CHROMIUM, Server, _need_browser
+from test_widget_browser import ARTIFACTS, Server
 
 from vraagbaak.corpus import DEFAULT_CORPUS
 from vraagbaak.documents import build
@@ -53,17 +53,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (live) new MutationObserver(() => window.__said.push(live.textContent)).observe(live, {childList: true});
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True, timeout=30_000)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

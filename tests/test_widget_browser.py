@@ -91,17 +91,6 @@ def host_page(api: str):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True, timeout=30_000)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def service(app):
     server = Server(app)
     yield server
