@@ -8,6 +8,7 @@ The real index's answers are checked over HTTP in tests/test_api.py and measured
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -197,3 +198,44 @@ def test_ask_prints_the_answer_and_its_citation_before_the_passages(searcher, mo
 
     assert cli.main(["ask", "Wat is een goed recept voor appeltaart?", "-k", "1"]) == 0
     assert "Antwoord:" not in capsys.readouterr().out
+
+
+def _broken(p: Passage, marker: str) -> Passage:
+    """``p`` with a page break inside its text, before ``marker``: a sentence that runs over two pages."""
+    return replace(p, breaks=[p.text.index(marker)])
+
+
+def test_a_span_in_a_sentence_across_a_page_break_is_cited_on_its_own_page():
+    p = _broken(
+        passage(
+            ["Voor de opvang van slachtoffers komt er de komende jaren structureel 20 miljoen euro bij."],
+            doc=REPORT,
+            page=6,
+            page_end=7,
+        ),
+        "structureel",
+    )
+    a = ask("Hoeveel geld komt er bij voor de opvang van slachtoffers?", [p], {p.id: [0.88]})
+    assert (a.text, a.page) == ("20 miljoen euro", 7)
+    assert a.citation.endswith(", p. 7")
+
+
+def test_a_whole_sentence_answer_across_a_break_is_cited_where_the_question_s_terms_are():
+    row = "Nader rapport / indiening TK – Wijziging van de Wet op de weg in verband met een rijverbod voor recidivisten"
+    p = _broken(passage([row], doc=REPORT, section="Kwartaal 1 2027", page=13, page_end=14), "rijverbod")
+    a = ask("Wanneer komt het rijverbod voor recidivisten?", [p], {p.id: [0.9]})
+    assert (a.text, a.page) == ("Kwartaal 1 2027", 14)
+
+
+def test_a_planning_row_without_a_date_answers_no_to_is_there_a_date():
+    p = passage(
+        ["Wetsvoorstel strafbaarstelling van het verheerlijken van geweld"],
+        doc=REPORT,
+        section="Planning nader te bepalen",
+        page=14,
+        page_end=14,
+    )
+    question = "Is er al een datum voor het wetsvoorstel over het verheerlijken van geweld?"
+    assert answer_kind(question) == "yesno"
+    assert ask(question, [p], {p.id: [0.9]}).text == "Nee"
+    assert ask("Komt er een wetsvoorstel over het verheerlijken van geweld?", [p], {p.id: [0.9]}).text == "Ja"

@@ -127,6 +127,9 @@ _ASKS_FREQUENCY = re.compile(r"\b(?:hoe\s+vaak|hoe\s+dikwijls|how\s+often)\b", r
 _ASKS_SHARE = re.compile(r"\b(?:welk|hoe\s+groot)\s+(?:deel|aandeel|percentage)\b|\bwhat\s+share\b", re.I)
 _ASKS_PERIOD = re.compile(r"\b(?:in\s+)?welke\s+(?:periode|maand|maanden)\b|\bwhat\s+period\b", re.I)
 
+#: A planning's heading for the rows without a date, and a yes/no question that asks whether there is one.
+_UNPLANNED = re.compile(r"\bnader\s+te\s+bepalen\b", re.I)
+_ASKS_SCHEDULE = re.compile(r"\b(?:datum|planning|gepland|ingepland|termijn|tijdpad|date|scheduled|planned)\b", re.I)
 #: Keyword questions that ask when, without opening with "wanneer".
 PLANNING = re.compile(r"\b(?:wanneer|planning|gepland|when)\W*$|\bplanning\b", re.I)
 CLAUSE = re.compile(r"[,;:–]\s+|\s+(?:omdat|zodat|waardoor|terwijl|maar|want)\s+")
@@ -176,10 +179,12 @@ def answer_kind(question: str) -> str:
         return "percentage"
     if _ASKS_FREQUENCY.search(question) or _ASKS_DURATION.search(question):
         return "count"
+    if YESNO.search(question):  # "Is er al een planning voor ...?" asks yes or no, not when
+        return "yesno"
     # "In welke periode ...", and keyword questions: "Coördinatiewet planning", "richtlijn ontneming wanneer"
     if _ASKS_PERIOD.search(question) or PLANNING.search(question):
         return "date"
-    return "yesno" if YESNO.search(question) else "sentence"
+    return "sentence"
 
 
 def find_answer(
@@ -219,7 +224,8 @@ def find_answer(
         i = int(np.argmax(scores))
         sim = float(scores[i])
         if sim >= min_similarity:
-            answer = _answer(Candidate(top, 1, i, sim, top.sentences[i], "date", sim), question, min_similarity)
+            row = Candidate(top, 1, i, sim, top.sentences[i], "date", sim)
+            answer = _answer(row, question, min_similarity, asked=asked, key_terms=key_terms)
             return replace(answer, text=top.section)
     best: Candidate | None = None
     for rank, passage in enumerate(passages[:PASSAGES], 1):
@@ -252,7 +258,7 @@ def find_answer(
             score = sim + 0.03 * overlap + bonus - 0.005 * (rank - 1)
             if best is None or score > best.score:
                 best = Candidate(passage, rank, i, sim, span, span_kind(kind, passage.text[span[0] : span[1]]), score)
-    return None if best is None else _answer(best, question, min_similarity)
+    return None if best is None else _answer(best, question, min_similarity, asked=asked, key_terms=key_terms)
 
 
 def span_kind(kind: str, text: str) -> str:
@@ -408,7 +414,9 @@ def _sentence_word(match: str) -> bool:
     return " " not in match.strip() and not re.fullmatch(r"[A-Z0-9]{2,}|\w*\d\w*", match.strip())
 
 
-def _answer(c: Candidate, question: str, min_similarity: float) -> Answer:
+def _answer(
+    c: Candidate, question: str, min_similarity: float, *, asked: set[str], key_terms: Callable[[str], set[str]]
+) -> Answer:
     p = c.passage
     a, b = p.sentences[c.sentence]
     sentence = strip_marks(p.text[a:b]).strip()
@@ -416,13 +424,15 @@ def _answer(c: Candidate, question: str, min_similarity: float) -> Answer:
         text = p.section
     elif c.kind == "sentence":
         text = _shorten(sentence)
+    elif c.kind == "yesno" and _UNPLANNED.search(p.section) and _ASKS_SCHEDULE.search(question):
+        text = "Nee"  # "Is er al een datum voor ...?": a planning row under "nader te bepalen" has none
     elif c.kind == "yesno":
         text = "Nee" if NEGATION.search(sentence) else "Ja"
     else:
         text = strip_marks(p.text[c.span[0] : c.span[1]]).strip(" ,.;:")
     # Confidence: how far the sentence's similarity clears the bar, squashed to (0, 1).
     confidence = 1 / (1 + math.exp(-(c.similarity - min_similarity - 0.02) / 0.01))
-    page = p.page_at(a)
+    page = _page(p, a, b, c.span, asked, key_terms)
     return Answer(
         text=text[:MAX_ANSWER_CHARS],
         kind=c.kind,
@@ -434,6 +444,26 @@ def _answer(c: Candidate, question: str, min_similarity: float) -> Answer:
         confidence=round(confidence, 3),
         sentence_span=(a, b),
     )
+
+
+def _page(
+    p: Passage, a: int, b: int, span: tuple[int, int], asked: set[str], key_terms: Callable[[str], set[str]]
+) -> int | None:
+    """The page a reader finds the answer on, when its sentence runs over a page break.
+
+    A span cut from the sentence (an amount, a date, a name) is on the page it starts on. Where the
+    sentence itself is the answer (an open or yes/no question, a planning row whose date is its
+    heading), the part of the sentence that holds most of the question's key terms decides: a
+    planning row that starts at the foot of one page names its bill on the next.
+    """
+    cuts = [x for x in p.breaks if a < x < b]
+    if not cuts:
+        return p.page_at(a)
+    if span != (a, b):
+        return p.page_at(span[0])
+    parts = list(zip([a, *cuts], [*cuts, b], strict=True))
+    held = [len(asked & key_terms(strip_marks(p.text[x:y]))) for x, y in parts]
+    return p.page_at(parts[held.index(max(held))][0])
 
 
 def _cite_page(p: Passage, page: int | None) -> str:
