@@ -15,7 +15,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from eval.crossval import cross_validate
-from eval.harness import FRESH, GOLD, MODES, evaluate_modes, load_gold, run_mode, summarise
+from eval.harness import FRESH, FRESH2, GOLD, MODES, evaluate_modes, load_gold, run_mode, summarise
 from eval.report import write_report
 
 SHAPES = [(500, 0, True), (900, 0, True), (1500, 0, True), (1500, 200, True), (1500, 0, False), (4000, 0, True)]
@@ -33,7 +33,12 @@ def _summary(label: str, m: dict[str, float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=GOLD)
-    parser.add_argument("--fresh", type=Path, default=FRESH, help="questions written after tuning, reported apart")
+    parser.add_argument(
+        "--fresh",
+        type=Path,
+        action="append",
+        help="a set of questions written after tuning, reported apart (repeatable; default: fresh.jsonl, fresh2.jsonl)",
+    )
     parser.add_argument("--index-dir", type=Path, help="the index to evaluate (default: VRAAGBAAK_INDEX_DIR)")
     parser.add_argument("--out", type=Path, default=Path("eval/report.md"))
     parser.add_argument("--shapes", action="store_true", help="also measure passage budgets, overlap and headings")
@@ -57,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = load_gold(args.gold)
     reports = evaluate_modes(searcher, gold)
     cv = cross_validate(searcher, gold) if args.cv else None
-    fresh = evaluate_modes(searcher, load_gold(args.fresh)) if args.fresh.exists() else None
+    fresh = {path.stem: evaluate_modes(searcher, load_gold(path)) for path in args.fresh or [FRESH, FRESH2]}
     default_mode = next(
         name for name, changes in MODES.items() if replace(settings.retrieval, **changes) == settings.retrieval
     )
@@ -88,9 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         fresh=fresh,
     )
     print(_summary(default_mode, next(r for r in reports if r.mode == default_mode).metrics["all"]), file=sys.stderr)
-    if fresh:
-        m = next(r for r in fresh if r.mode == default_mode).metrics["all"]
-        print(_summary(f"fresh questions ({int(m['n'])})", m), file=sys.stderr)
+    for name, reports_ in fresh.items():
+        m = next(r for r in reports_ if r.mode == default_mode).metrics["all"]
+        print(_summary(f"{name} ({int(m['n'])} questions)", m), file=sys.stderr)
     if cv:
         print(_summary(f"{cv.k}-fold cross-validated", cv.metrics["all"]), file=sys.stderr)
     print(f"-> {args.out}", file=sys.stderr)

@@ -512,6 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(load {floor_load:.1f})"
     )
     print(f"  the answer step adds {ms(answers.added_p50)} ms p50 ({answers.ratio:.3f} x a search)")
+    print(f"  the subject test: {answers.subject_ratio:.3f} x a search without it (medians)")
     del searcher, embedder
 
     print(f"[3/6] production server, cache off: gunicorn {' '.join(GUNICORN_ARGS)}", flush=True)
@@ -1292,12 +1293,16 @@ class BenchResult:
 
 @dataclass
 class AnswerCost:
-    """Searcher.search with and without the direct answer, per gold question, in one run."""
+    """Searcher.search with and without the direct answer and the subject test, per gold question, in one run."""
 
-    #: Seconds per question: the whole search with its answer, the same search without, the answer step alone.
+    #: Seconds per question: the whole search with the answer and the subject test, the same search without the
+    #: answer step, the same search without the subject test, and the answer step alone.
     with_answer: list[float]
     without: list[float]
+    without_subject: list[float]
     step: list[float]
+    #: Per question: whether it has a rare term the documents never use (only those pay the subject test).
+    absent: list[bool]
     questions: int
     load: float
 
@@ -1310,61 +1315,87 @@ class AnswerCost:
         """The median search with its answer over the median search without: the step's share of a question."""
         return pct(self.with_answer, 50) / pct(self.without, 50)
 
+    @property
+    def subject_ratio(self) -> float:
+        """The same, for the subject test: the median search with it over the median search without."""
+        return pct(self.with_answer, 50) / pct(self.without_subject, 50)
+
 
 def answer_cost(searcher, qs: list[str], rounds: int = 3) -> AnswerCost:
-    """Each question searched with and without the answer step, in alternating order, best of ``rounds``.
+    """Each question searched three ways, in rotating order, best of ``rounds``: as configured, without the
+    answer step, without the subject test (index/coverage.py).
 
     The searches encode the question every time (no encoding cache), as a first ask does; the answer step
     uses the sentence cosines the search already has, so what it adds is pure Python over three passages.
+    The subject test adds an encoder pass, for a Dutch question with a rare term the documents never use.
     """
     import copy
 
+    from vraagbaak.index.coverage import absent_terms
+    from vraagbaak.index.search import is_english
+
     searcher = copy.copy(searcher)
-    searcher.encodings = None  # every search encodes its question, in both arms
+    searcher.encodings = None  # every search encodes its question, in every arm
     plain = copy.copy(searcher)
     plain.answer = lambda query, hits, qvec: None  # the same search, no answer cut
-    with_answer, without, step = [], [], []
+    no_subject = searcher.with_config(min_subject_gain=-1.0)  # -1: the test is off and not computed
+    arms = [("with", searcher), ("without", plain), ("no_subject", no_subject)]
+    times: dict[str, list[float]] = {name: [] for name, _ in arms}
+    step = []
     for i, q in enumerate(tqdm(qs, desc="answer step", leave=False)):
-        best = {"with": float("inf"), "without": float("inf")}
+        best = dict.fromkeys(times, float("inf"))
         for r in range(rounds):
-            order = (
-                (("with", searcher), ("without", plain)) if (i + r) % 2 else (("without", plain), ("with", searcher))
-            )
-            for name, s in order:
+            k = (i + r) % len(arms)
+            for name, s in arms[k:] + arms[:k]:
                 t0 = time.perf_counter()
                 result = s.search(q, k=5)
                 best[name] = min(best[name], time.perf_counter() - t0)
+        result = searcher.search(q, k=5)
         t0 = time.perf_counter()
         searcher.answer(q, result.hits, result.query_vector)
         step.append(time.perf_counter() - t0)
-        with_answer.append(best["with"])
-        without.append(best["without"])
-    return AnswerCost(with_answer, without, step, len(qs), load1())
+        for name in times:
+            times[name].append(best[name])
+    analyse, vocabulary = searcher.bm25.tokenizer, searcher.bm25.vocabulary
+    absent = [not is_english(q) and bool(absent_terms(q, analyse, vocabulary)) for q in qs]
+    return AnswerCost(times["with"], times["without"], times["no_subject"], step, absent, len(qs), load1())
 
 
 def render_answer_cost(a: AnswerCost) -> str:
     added = [w - o for w, o in zip(a.with_answer, a.without, strict=True)]
+    subject = [w - o for w, o in zip(a.with_answer, a.without_subject, strict=True)]
+    paying = [d for d, has in zip(subject, a.absent, strict=True) if has]
     return "\n".join(
         [
-            "## The direct answer's cost",
+            "## The direct answer's cost, and the subject test's",
             "",
-            f"`Searcher.search` over the {a.questions} gold questions with its answer step and without it "
-            "(the same searcher, the step replaced by nothing), each question in alternating order, best of 3; "
-            "every search encodes its question. The step cuts the answer from the sentence cosines the search "
-            "already has: no second model pass.",
+            f"`Searcher.search` over the {a.questions} gold questions three ways: as configured, without the answer "
+            "step (the same searcher, the step replaced by nothing), and without the subject test "
+            "(`min_subject_gain = -1`, which skips it); each question in rotating order, best of 3; every search "
+            "encodes its question. The answer step cuts the answer from the sentence cosines the search already "
+            "has: no second model pass. The subject test (`index/coverage.py`) encodes the question once more "
+            f"without its absent rare terms, only where it has one ({sum(a.absent)} of {a.questions} questions).",
             "",
             table(
                 ["measure", "p50 ms", "p95 ms"],
                 [
-                    ["search with the answer", ms(pct(a.with_answer, 50)), ms(pct(a.with_answer, 95))],
-                    ["search without it", ms(pct(a.without, 50)), ms(pct(a.without, 95))],
-                    ["difference per question", ms(pct(added, 50)), ms(pct(added, 95))],
+                    ["search as configured", ms(pct(a.with_answer, 50)), ms(pct(a.with_answer, 95))],
+                    ["search without the answer step", ms(pct(a.without, 50)), ms(pct(a.without, 95))],
+                    ["search without the subject test", ms(pct(a.without_subject, 50)), ms(pct(a.without_subject, 95))],
+                    ["answer step: difference per question", ms(pct(added, 50)), ms(pct(added, 95))],
                     ["the answer step timed alone", ms(pct(a.step, 50)), ms(pct(a.step, 95))],
+                    ["subject test: difference per question", ms(pct(subject, 50)), ms(pct(subject, 95))],
+                    [
+                        "subject test: difference, questions that pay it",
+                        ms(pct(paying, 50)) if paying else "–",
+                        ms(pct(paying, 95)) if paying else "–",
+                    ],
                 ],
                 align="lrr",
             ),
             "",
-            f"With the answer a search takes **{a.ratio:.3f} ×** the time without it (medians; load {a.load:.1f}).",
+            f"With the answer a search takes **{a.ratio:.3f} ×** the time without it, and with the subject test "
+            f"**{a.subject_ratio:.3f} ×** the time without that (medians; load {a.load:.1f}).",
         ]
     )
 

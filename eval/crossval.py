@@ -31,8 +31,10 @@ GRID: dict[str, list[float]] = {
 MIN_SIMILARITY = [round(float(x), 2) for x in np.arange(0.76, 0.865, 0.01)]
 MIN_SPARSE_OVERLAP = [0.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0]
 ENGLISH_OFFSET = [0.0, 0.02, 0.03, 0.04]
+#: The subject test's bar (index/coverage.py); None: off.
+MIN_SUBJECT_GAIN: list[float | None] = [None, -0.02, -0.015, -0.01, -0.005, 0.0]
 #: The bound on answerable questions flagged (at most 5 %); thresholds are chosen to keep it on the training split.
-MAX_FALSE_ABSTAIN = 0.05
+MAX_FALSE_ABSTAIN = 0.03
 #: The direct answer's thresholds, re-chosen on every training split (index/answers.py).
 ANSWER_GRID: dict[str, list[float]] = {
     "answer_min_similarity": [0.78, 0.80, 0.82],
@@ -93,22 +95,41 @@ def _mean_rr(outcomes: Iterable[Outcome]) -> tuple[float, float]:
     return (float(np.mean(rr)), float(np.mean([r == 1 for r in ranks]))) if ranks else (0.0, 0.0)
 
 
-def choose_thresholds(outcomes: list[Outcome]) -> dict[str, float]:
+def choose_thresholds(outcomes: list[Outcome]) -> dict[str, Any]:
     """The thresholds that flag most unanswerable questions with at most MAX_FALSE_ABSTAIN answerable flagged."""
     ans = [o for o in outcomes if o.question.answerable]
     unans = [o for o in outcomes if not o.question.answerable]
     best: tuple | None = None
-    chosen = {"min_similarity": MIN_SIMILARITY[0], "min_sparse_overlap": 0.0, "english_similarity_offset": 0.0}
-    for sim, sparse, offset in itertools.product(MIN_SIMILARITY, MIN_SPARSE_OVERLAP, ENGLISH_OFFSET):
-        false = float(np.mean([would_abstain(o, sim, sparse, english_offset=offset) for o in ans])) if ans else 0.0
+    chosen: dict[str, Any] = {
+        "min_similarity": MIN_SIMILARITY[0],
+        "min_sparse_overlap": 0.0,
+        "english_similarity_offset": 0.0,
+        "min_subject_gain": None,
+    }
+    grid = itertools.product(MIN_SIMILARITY, MIN_SPARSE_OVERLAP, ENGLISH_OFFSET, MIN_SUBJECT_GAIN)
+    for sim, sparse, offset, subject in grid:
+        t = {"min_similarity": sim, "min_sparse_overlap": sparse, "english_similarity_offset": offset}
+        t["min_subject_gain"] = subject
+        false = float(np.mean([flagged(o, t) for o in ans])) if ans else 0.0
         if false > MAX_FALSE_ABSTAIN:
             continue
-        recall = float(np.mean([would_abstain(o, sim, sparse, english_offset=offset) for o in unans])) if unans else 0.0
-        key = (recall, -false, -sim, -sparse, -offset)  # ties: fewer false flags, then the milder thresholds
+        recall = float(np.mean([flagged(o, t) for o in unans])) if unans else 0.0
+        # Ties: fewer false flags, then the milder thresholds (the subject test off before on).
+        key = (recall, -false, -sim, -sparse, -offset, -(subject if subject is not None else -1.0))
         if best is None or key > best:
-            best = key
-            chosen = {"min_similarity": sim, "min_sparse_overlap": sparse, "english_similarity_offset": offset}
+            best, chosen = key, t
     return chosen
+
+
+def flagged(o: Outcome, t: dict[str, Any]) -> bool:
+    """Whether thresholds ``t`` (as choose_thresholds gives them) flag ``o`` as not answerable."""
+    return would_abstain(
+        o,
+        t["min_similarity"],
+        t["min_sparse_overlap"],
+        english_offset=t["english_similarity_offset"],
+        min_subject_gain=t["min_subject_gain"],
+    )
 
 
 def choose_answer_config(gated: list[tuple[Outcome, list | None]], configs: list[dict[str, float]]) -> int:
@@ -164,23 +185,17 @@ def cross_validate(
         train = [[o for qid, o in run.items() if qid not in test_ids] for run in runs]
         best = max(range(len(configs)), key=lambda i: (_mean_rr(train[i]), -i))
         thresholds = choose_thresholds(train[best])
-
-        def flagged(o: Outcome, t: dict[str, float] = thresholds) -> bool:
-            return would_abstain(
-                o, t["min_similarity"], t["min_sparse_overlap"], english_offset=t["english_similarity_offset"]
-            )
-
         for o in runs[best].values():
             if (best, o.question.id) not in answers:
                 answers[best, o.question.id] = [o.reanswer(c) if o.reanswer else None for c in answer_configs]
-        gated = [(o, None if flagged(o) else answers[best, o.question.id]) for o in train[best]]
+        gated = [(o, None if flagged(o, thresholds) else answers[best, o.question.id]) for o in train[best]]
         pick = choose_answer_config(gated, answer_configs)
         chosen.append({**configs[best], **thresholds, **answer_configs[pick]})
         for qid in sorted(test_ids):
             o = runs[best][qid]
             # The answer follows the held-out abstention: none where the fold's thresholds flag the question.
-            answer = None if flagged(o) else answers[best, qid][pick]
-            held_out.append(replace(o, answerable=not flagged(o), answer=answer))
+            answer = None if flagged(o, thresholds) else answers[best, qid][pick]
+            held_out.append(replace(o, answerable=not flagged(o, thresholds), answer=answer))
 
     result = CrossValidation(k=k, outcomes=held_out, chosen=chosen)
     result.metrics["all"] = summarise(held_out)

@@ -24,6 +24,9 @@ GOLD = Path(__file__).with_name("gold.jsonl")
 #: Questions written after the ranking settings were chosen, by an author who had not seen gold.jsonl. No weight
 #: or threshold is fitted to them, but the abstention rules were revised after a first look (README).
 FRESH = Path(__file__).with_name("fresh.jsonl")
+#: 75 more, written on 2026-12-01 by an author who saw only the documents (no code, no question set, no report),
+#: after the direct answers were built. Nothing was chosen or revised after looking at their results.
+FRESH2 = Path(__file__).with_name("fresh2.jsonl")
 RANK_METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 DEPTH = 10
 
@@ -79,6 +82,8 @@ class Outcome:
     type_ok: bool = True
     #: The service took the question for English (its similarity bar is lower).
     english: bool = False
+    #: The subject test's signal (index/coverage.py), None where the question has no absent rare term.
+    subject_gain: float | None = None
     #: The source file of the top hit's document.
     top_source: str | None = None
     #: The direct answer the service gave (vraagbaak.index.answers.Answer), or None.
@@ -151,6 +156,7 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
                 seconds=result.timings["total"],
                 english=result.signals.english,
                 type_ok=result.signals.type_ok,
+                subject_gain=result.signals.subject_gain,
                 top_source=top.document.source if top else None,
                 answer=result.answer,
                 candidate_answer=candidate,
@@ -312,6 +318,7 @@ def abstention_curve(
     type_check: bool,
     min_sparse: float = 0.0,
     english_offset: float = 0.0,
+    min_subject_gain: float | None = None,
 ) -> list[tuple[float, float, float]]:
     """(threshold, share of unanswerable flagged, share of answerable flagged) per threshold."""
     unans = [o for o in outcomes if not o.question.answerable]
@@ -319,7 +326,17 @@ def abstention_curve(
     rows = []
     for t in thresholds:
         flags = [
-            [would_abstain(o, t, min_sparse, type_check=type_check, english_offset=english_offset) for o in group]
+            [
+                would_abstain(
+                    o,
+                    t,
+                    min_sparse,
+                    type_check=type_check,
+                    english_offset=english_offset,
+                    min_subject_gain=min_subject_gain,
+                )
+                for o in group
+            ]
             for group in (unans, ans)
         ]
         rows.append((t, np.mean(flags[0]), np.mean(flags[1])))
@@ -333,6 +350,7 @@ def would_abstain(
     *,
     type_check: bool = True,
     english_offset: float = 0.0,
+    min_subject_gain: float | None = None,
 ) -> bool:
     """The service's answerability rule (is_answerable) replayed on a recorded outcome under other thresholds."""
     signals = AnswerSignals(
@@ -341,6 +359,7 @@ def would_abstain(
         top_sparse=o.top_sparse,
         english=o.english,
         type_ok=o.type_ok,
+        subject_gain=o.subject_gain,
     )
     return not is_answerable(
         signals,
@@ -348,6 +367,7 @@ def would_abstain(
         min_sparse_overlap=min_sparse_overlap,
         english_offset=english_offset,
         type_check=type_check,
+        min_subject_gain=min_subject_gain,
     )
 
 

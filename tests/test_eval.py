@@ -117,11 +117,18 @@ def test_folds_partition_the_questions_and_spread_every_type():
 
 
 def test_thresholds_flag_most_unanswerable_within_the_false_abstention_bound():
-    answerable = [outcome(question(f"a{i}"), ["good"], sim=0.80 + i / 100) for i in range(20)]  # 0.80 … 0.99
-    unanswerable = [outcome(question(f"u{i}", answerable=False), ["x"], sim=s) for i, s in enumerate([0.79, 0.805])]
+    sims = [0.805] + [0.815 + i / 200 for i in range(39)]  # 40 answerable: 0.805, then 0.815 … 1.005
+    answerable = [outcome(question(f"a{i}"), ["good"], sim=s) for i, s in enumerate(sims)]
+    unanswerable = [outcome(question(f"u{i}", answerable=False), ["x"], sim=s) for i, s in enumerate([0.79, 0.807])]
     chosen = choose_thresholds(answerable + unanswerable)
-    # 0.81 would flag u1 too, but also a0 (1 of 20 = 5 %, allowed); 0.82 flags 2 of 20 (10 %, not allowed).
-    assert chosen == {"min_similarity": 0.81, "min_sparse_overlap": 0.0, "english_similarity_offset": 0.0}
+    # 0.81 flags u1 too, and a0 (1 of 40 = 2.5 %, allowed); 0.82 flags 2 of 40 (5 %, over the 3 % bound).
+    # No question has an absent rare term, so the subject test cannot flag any: it stays off (the milder choice).
+    assert chosen == {
+        "min_similarity": 0.81,
+        "min_sparse_overlap": 0.0,
+        "english_similarity_offset": 0.0,
+        "min_subject_gain": None,
+    }
     sim, sparse = 0.81, 0.0
     assert would_abstain(unanswerable[1], sim, sparse) and not would_abstain(answerable[1], sim, sparse)
 
@@ -136,7 +143,10 @@ def test_cross_validation_scores_each_question_once_with_settings_chosen_without
         fold = next(i for i, part in enumerate(folds(gold, 2)) if o.question.id in part)
         c = cv.chosen[fold]
         bar = (c["min_similarity"], c["min_sparse_overlap"])
-        assert o.answerable == (not would_abstain(o, *bar, english_offset=c["english_similarity_offset"]))
+        flagged = would_abstain(
+            o, *bar, english_offset=c["english_similarity_offset"], min_subject_gain=c["min_subject_gain"]
+        )
+        assert o.answerable == (not flagged)
         if not o.answerable:
             assert o.answer is None  # the answer follows the fold's abstention
     assert all("answer_min_similarity" in c for c in cv.chosen)
@@ -149,7 +159,13 @@ def test_the_replayed_rule_is_the_services_rule(searcher):
     c = searcher.config
     outs = run_mode(searcher, gold, progress=False)
     replayed = [
-        not would_abstain(o, c.min_similarity, c.min_sparse_overlap, english_offset=c.english_similarity_offset)
+        not would_abstain(
+            o,
+            c.min_similarity,
+            c.min_sparse_overlap,
+            english_offset=c.english_similarity_offset,
+            min_subject_gain=c.min_subject_gain,
+        )
         for o in outs
     ]
     assert replayed == [o.answerable for o in outs]

@@ -24,6 +24,9 @@ class AnswerSignals:
     #: Whether the best passage's answer region holds the kind of answer asked for (an amount, a date...),
     #: measured whether or not the rule is set to use it, so that the evaluation can replay both.
     type_ok: bool
+    #: How much closer the question is to the best passage than the question without its absent rare
+    #: terms (index/coverage.py); None when it has none, or is English.
+    subject_gain: float | None = None
 
 
 def similarity_bar(*, english: bool, min_similarity: float, english_offset: float = 0.0) -> float:
@@ -38,15 +41,20 @@ def is_answerable(
     min_sparse_overlap: float = 0.0,
     english_offset: float = 0.0,
     type_check: bool = True,
+    min_subject_gain: float | None = None,
 ) -> bool:
     """True when the best passage is a confident answer.
 
     e5's cosine similarities sit in a narrow band, so an off-topic question can score 0.82; the
-    sparse head's best overlap separates "about something else" better (eval/report.md).
+    sparse head's best overlap separates "about something else" better (eval/report.md). A question
+    whose subject the documents never name, and which the best passage matches without it, is about
+    something else too (index/coverage.py).
     """
     bar = similarity_bar(english=signals.english, min_similarity=min_similarity, english_offset=english_offset)
     if not signals.has_hits or signals.top_similarity < bar:
         return False
     if signals.top_sparse is not None and signals.top_sparse < min_sparse_overlap:
         return False
+    if min_subject_gain is not None and signals.subject_gain is not None and signals.subject_gain < min_subject_gain:
+        return False  # the passage matched the question's frame, not its subject, which the documents never name
     return signals.type_ok or not type_check

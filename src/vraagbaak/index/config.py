@@ -51,6 +51,9 @@ class RetrievalConfig:
     english_similarity_offset: float = 0.03  # English questions' bar is this much lower (their median cosine is)
     min_sparse_overlap: float = 14.0  # best sparse-terms overlap below this: not answerable (0: off)
     answer_type_check: bool = True
+    #: A Dutch question with a rare term the documents never use is not answerable when the best passage is not
+    #: at least this much closer to it than to the question without that term (index/coverage.py); -1: off.
+    min_subject_gain: float = -0.02
     answer_window: int = 1  # the answer-type check reads the best-matching sentence and this many on each side
     highlight_margin: float = 0.01
     #: A direct answer's sentence needs this cosine with the question, and this share of its key terms

@@ -98,7 +98,10 @@ class BM25Index:
             tokenizer = DutchAnalyzer(w for t in texts for w in TOKEN.findall(fold(t)))
         self.tokenizer = tokenizer
         self._bm25 = bm25s.BM25(k1=k1, b=b)
-        self._bm25.index([tokenizer(t) or ["<empty>"] for t in texts], show_progress=False)
+        tokens = [tokenizer(t) for t in texts]
+        self._bm25.index([t or ["<empty>"] for t in tokens], show_progress=False)
+        #: Every analysed term of the texts: what key-term coverage (index/coverage.py) looks terms up in.
+        self.vocabulary: set[str] = set().union(*tokens)
         self.size = len(texts)
 
     def scores(self, query: str) -> np.ndarray:

@@ -20,6 +20,7 @@ from vraagbaak.index.answerable import AnswerSignals, is_answerable, similarity_
 from vraagbaak.index.answers import Answer, find_answer
 from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.config import Fusion, Mode, RetrievalConfig
+from vraagbaak.index.coverage import absent_terms, without
 from vraagbaak.index.embedders import Embedder, SparseEncoder, sparse_encoder
 from vraagbaak.index.lexical import BM25Index
 from vraagbaak.index.model import Passage, strip_marks
@@ -163,6 +164,7 @@ class Searcher:
             min_sparse_overlap=c.min_sparse_overlap,
             english_offset=c.english_similarity_offset,
             type_check=c.answer_type_check,
+            min_subject_gain=c.min_subject_gain,
         )
         answer = self.answer(query, hits, qvec) if answerable else None
         if answer is not None:  # the answer's sentence is its passage's highlight
@@ -332,13 +334,33 @@ class Searcher:
     def answer_signals(self, query: str, ranking: Ranking, hits: list[Hit], qvec: np.ndarray) -> AnswerSignals:
         """What :func:`is_answerable` needs to know about this question and its best passage."""
         type_ok = bool(hits) and answer_type_satisfied(query, self.answer_region(hits[0], qvec))
+        english = is_english(query)
         return AnswerSignals(
             has_hits=bool(hits),
             top_similarity=ranking.dense_top,
             top_sparse=ranking.sparse_top,
-            english=is_english(query),
+            english=english,
             type_ok=type_ok,
+            # The test costs an encoder pass for some questions, so "off" (-1) skips it.
+            subject_gain=None
+            if english or not hits or self.config.min_subject_gain <= -1
+            else self.subject_gain(query, hits[0], qvec),
         )
+
+    def subject_gain(self, query: str, top: Hit, qvec: np.ndarray) -> float | None:
+        """How much the question's absent rare terms pull it towards its best passage (index/coverage.py).
+
+        None when the question has no such term; otherwise one more encoder pass, of the question without them.
+        """
+        absent = absent_terms(query, self.bm25.tokenizer, self.bm25.vocabulary)
+        if not absent:
+            return None
+        rest = without(query, absent)
+        if not rest:
+            return float("-inf")  # nothing but the absent subject: nothing the documents hold was asked
+        vec, _ = self.encode(rest, sparse=False)
+        passage = self.index.vectors.vectors(np.array([self._row[top.passage.id]]))[0]
+        return float(passage @ qvec - passage @ vec)
 
     def similarity_bar(self, query: str) -> float:
         """The best cosine a question needs to count as answerable.
