@@ -239,3 +239,20 @@ def test_a_planning_row_without_a_date_answers_no_to_is_there_a_date():
     assert answer_kind(question) == "yesno"
     assert ask(question, [p], {p.id: [0.9]}).text == "Nee"
     assert ask("Komt er een wetsvoorstel over het verheerlijken van geweld?", [p], {p.id: [0.9]}).text == "Ja"
+
+
+def test_every_sentence_of_the_answers_passage_that_holds_the_asked_kind_is_kept_for_the_highlights():
+    p = passage(
+        [
+            "We maken structureel 348 miljoen euro vrij voor de politie.",
+            "Het is van belang dat de overbezetting wordt afgebouwd.",
+            "Vervolgens blijft 114 miljoen euro over voor de politie.",
+        ]
+    )
+    a = ask("Hoeveel geld gaat er naar de politie?", [p], {p.id: [0.84, 0.80, 0.86]})
+    assert a.text == "114 miljoen euro"
+    assert [p.text[x:y] for x, y in a.sentence_spans] == [p.text[slice(*p.sentences[0])], a.sentence]
+    assert "sentence_spans" not in a.public()
+    # An open question marks its own sentence only.
+    b = ask("Wat doet het kabinet voor de politie?", [p], {p.id: [0.84, 0.80, 0.86]})
+    assert b.sentence_spans == (b.sentence_span,)

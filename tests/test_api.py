@@ -56,6 +56,9 @@ def test_the_answer_is_the_amount_with_its_sentence_page_and_citation(client):
     assert answer["citation"] == top["citation"]
     assert top["highlight"] == answer["sentence"]  # the highlight is the answer's sentence
     assert 0 < answer["confidence"] <= 1
+    # Its passage marks every amount for the police, the incidental 114 million beside the structural 348.
+    assert answer["sentence"] in top["highlights"] and any("114 miljoen" in h for h in top["highlights"])
+    assert all(r["highlights"] == [r["highlight"]] for r in body["results"][1:])
 
 
 def test_an_annex_row_answers_when_with_its_quarter(client):

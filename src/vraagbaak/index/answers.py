@@ -152,10 +152,17 @@ class Answer:
     confidence: float
     #: The sentence's span in the passage's text, marks and all: the passage's highlight.
     sentence_span: tuple[int, int] = field(default=(0, 0), repr=False)
+    #: Every sentence of the passage that holds an answer of the asked kind, this one among them, in text order:
+    #: the passage's highlights. Only this one for an open or yes/no question.
+    sentence_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.sentence_spans:
+            object.__setattr__(self, "sentence_spans", (self.sentence_span,))
 
     def public(self) -> dict:
         d = asdict(self)
-        del d["sentence_span"]
+        del d["sentence_span"], d["sentence_spans"]
         return d
 
 
@@ -228,6 +235,7 @@ def find_answer(
             answer = _answer(row, question, min_similarity, asked=asked, key_terms=key_terms)
             return replace(answer, text=top.section)
     best: Candidate | None = None
+    found: list[Candidate] = []
     for rank, passage in enumerate(passages[:PASSAGES], 1):
         if not passage.sentences:
             continue
@@ -249,16 +257,27 @@ def find_answer(
             waived = rank == 1 and (kind == "yesno" or english)
             # The best passage's sentence closest to the question, which the answerability rule judged, needs less.
             bar = min_top_key_overlap if rank == 1 and i == best_sentence else min_key_overlap
-            if sim < min_similarity or (overlap < bar and not waived):
+            # A sentence that shares fewer terms than an answer needs can still be shown beside it (below).
+            if sim < min_similarity or not (overlap >= bar or waived or overlap > 0):
                 continue
             span = _span(kind, question, passage, a, b)
             if span is None:
                 continue
             bonus = 0.01 * sum(q in fold(passage.text[a:b]) or q in fold(passage.section) for q in qualifiers)
             score = sim + 0.03 * overlap + bonus - 0.005 * (rank - 1)
-            if best is None or score > best.score:
-                best = Candidate(passage, rank, i, sim, span, span_kind(kind, passage.text[span[0] : span[1]]), score)
-    return None if best is None else _answer(best, question, min_similarity, asked=asked, key_terms=key_terms)
+            found.append(Candidate(passage, rank, i, sim, span, span_kind(kind, passage.text[slice(*span)]), score))
+            if (overlap >= bar or waived) and (best is None or score > best.score):
+                best = found[-1]
+    if best is None:
+        return None
+    answer = _answer(best, question, min_similarity, asked=asked, key_terms=key_terms)
+    if kind in ("sentence", "yesno"):
+        return answer
+    # Every sentence of the answer's passage that holds the asked kind, is as close to the question as an answer
+    # must be and shares a term with it shows too: "348 miljoen" beside "114 miljoen" for the police, so that a
+    # reader sees what the answer was chosen from.
+    spans = {best.passage.sentences[c.sentence] for c in found if c.passage is best.passage}
+    return replace(answer, sentence_spans=tuple(sorted(spans)))
 
 
 def span_kind(kind: str, text: str) -> str:

@@ -36,9 +36,22 @@ class Hit:
     rank: int
     score: float
     highlight: str
+    #: Every sentence to mark, in text order, ``highlight`` among them: where the answer's passage holds more
+    #: than one answer of the asked kind, each of them (index/answers.py).
+    highlights: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.highlights:
+            self.highlights = [self.highlight]
 
     def public(self) -> dict:
-        return {**self.passage.public(), "rank": self.rank, "score": round(self.score, 6), "highlight": self.highlight}
+        return {
+            **self.passage.public(),
+            "rank": self.rank,
+            "score": round(self.score, 6),
+            "highlight": self.highlight,
+            "highlights": self.highlights,
+        }
 
 
 @dataclass
@@ -171,6 +184,7 @@ class Searcher:
             for hit in hits:
                 if hit.passage.id == answer.passage_id:
                     hit.highlight = hit.passage.text[slice(*answer.sentence_span)]
+                    hit.highlights = [hit.passage.text[a:b] for a, b in answer.sentence_spans]
         t3 = time.perf_counter()
         return SearchResult(
             query=query,

@@ -297,8 +297,34 @@ SPEC: dict = {
                     "answerable": {"type": "boolean"},
                     "answer": {"$ref": "#/components/schemas/Answer"},
                     "took_ms": {"type": "number"},
-                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Passage"}},
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
                 },
+            },
+            "Result": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Passage"},
+                    {
+                        "type": "object",
+                        "required": ["rank", "score", "highlight", "highlights"],
+                        "properties": {
+                            "rank": {"type": "integer", "minimum": 1},
+                            "score": {
+                                "type": "number",
+                                "description": "the fused ranking score: comparable within one response only",
+                            },
+                            "highlight": {
+                                "type": "string",
+                                "description": "the sentence to show: the answer's sentence in the answer's passage",
+                            },
+                            "highlights": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                                "description": "every sentence to mark, in text order, highlight among them: in "
+                                "the answer's passage each sentence that holds an answer of the asked kind",
+                            },
+                        },
+                    },
+                ]
             },
         }
     },

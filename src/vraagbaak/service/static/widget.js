@@ -485,12 +485,22 @@ ol{flex-basis:100%;margin:0;padding-left:1.5em;color:var(--_muted)}
       return li;
     }
 
-    // The passage with its highlight in <mark>; collapsed, only the highlight and some context.
+    // The passage with its highlights in <mark>; collapsed, only the highlights and some context. The answer's
+    // passage marks every sentence that holds an answer of the asked kind (348 and 114 million for the police).
     _fill(opt, expanded) {
       const h = opt._h;
       const text = h.text || "";
-      let at = h.highlight ? text.indexOf(h.highlight) : -1;
-      const end = at >= 0 ? at + h.highlight.length : 0;
+      const marks = [];
+      let cursor = 0;
+      for (const s of h.highlights && h.highlights.length ? h.highlights : h.highlight ? [h.highlight] : []) {
+        const found = s ? text.indexOf(s, cursor) : -1;
+        if (found >= 0) {
+          marks.push([found, found + s.length]);
+          cursor = found + s.length;
+        }
+      }
+      const at = marks.length ? marks[0][0] : -1;
+      const end = marks.length ? marks[marks.length - 1][1] : 0;
       let from = 0;
       let to = text.length;
       if (!expanded && text.length > 2 * CONTEXT + (end - at)) {
@@ -501,11 +511,12 @@ ol{flex-basis:100%;margin:0;padding-left:1.5em;color:var(--_muted)}
       }
       const parts = [];
       if (from > 0) parts.push("… ");
-      if (at >= 0) {
-        parts.push(text.slice(from, at));
-        parts.push(el("mark", null, h.highlight));
-        parts.push(text.slice(end, to));
-      } else parts.push(text.slice(from, to));
+      let pos = from;
+      for (const [a, b] of marks) {
+        parts.push(text.slice(pos, a), el("mark", null, text.slice(a, b)));
+        pos = b;
+      }
+      parts.push(text.slice(pos, to));
       if (to < text.length) parts.push(" …");
       opt._text.replaceChildren(...parts);
       opt._expanded = expanded;
