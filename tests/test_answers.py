@@ -256,3 +256,27 @@ def test_every_sentence_of_the_answers_passage_that_holds_the_asked_kind_is_kept
     # An open question marks its own sentence only.
     b = ask("Wat doet het kabinet voor de politie?", [p], {p.id: [0.84, 0.80, 0.86]})
     assert b.sentence_spans == (b.sentence_span,)
+
+
+def test_the_members_a_motion_is_named_after_are_no_answer_to_who():
+    p = passage(
+        [
+            "Een kwartiermaker werkt naar aanleiding van de motie Van Nispen/Palmen aan een landelijk netwerk.",
+            "Het landelijke netwerk bouwt het ministerie samen met het Juridisch Loket.",
+        ]
+    )
+    a = ask("Met wie bouwt het ministerie het landelijke netwerk?", [p], {p.id: [0.90, 0.85]})
+    assert a.text == "het Juridisch Loket"
+
+
+def test_a_sentence_that_points_back_is_judged_with_the_one_before_it():
+    # "Dit doen we samen met ..." is too short to resemble the question on its own; it continues the plans.
+    p = passage(
+        [
+            "Een sterke sociale advocatuur is voor het ministerie van belang, zoals de Commissie Van der Meer schreef.",
+            "We werken aan concrete plannen voor de sociale advocatuur.",
+            "Dit doen we samen met de NOVA en de Raad voor Rechtsbijstand.",
+        ]
+    )
+    a = ask("Met wie werkt het ministerie de plannen voor de sociale advocatuur uit?", [p], {p.id: [0.85, 0.87, 0.80]})
+    assert a.text == "de NOVA en de Raad voor Rechtsbijstand"

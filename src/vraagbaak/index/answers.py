@@ -107,6 +107,8 @@ _BODY_PHRASE = re.compile(
 ANAPHOR = re.compile(
     r"(?i:\b(?:dit|deze|die|hier\w*|daar\w*|zij|ze|hij)\b)|\b(?:[Tt]his|[Tt]hese|[Ii]t|[Tt]hey)\b(?!-)"  # not "IT-"
 )
+#: A sentence that opens by pointing back: "Dit doen we ...", "Daarvoor ...", "Zij ...".
+_OPENS_BACK = re.compile(r"\W*(?:dit|deze|hier\w*|daar\w*|zij|ze|hij|this|these|they|it)\b", re.I)
 NEGATION = re.compile(r"\b(?:niet|geen|nooit|nog\s+niet|not|no|never)\b", re.I)
 #: A yes/no question opens with a finite verb.
 YESNO = re.compile(
@@ -251,6 +253,10 @@ def find_answer(
             # key terms count in the sentence and the one before it.
             refers = i > 0 and ANAPHOR.search(passage.text[a:b]) is not None
             held = terms[i] | (terms[i - 1] if refers else set())
+            if i > 0 and _OPENS_BACK.match(passage.text[a:b]):
+                # "Dit doen we samen met de NOVA": too short to resemble the question, it continues the sentence
+                # before, so it is judged half by that one's similarity.
+                sim = (sim + float(scores[i - 1])) / 2 if scores[i - 1] > sim else sim
             overlap = len(asked & held) / len(asked) if asked else 1.0
             # The best passage's own sentences need the similarity only where words cannot be shared: a yes/no
             # question's paraphrase, an English question about Dutch text.
@@ -264,6 +270,8 @@ def find_answer(
             if span is None:
                 continue
             bonus = 0.01 * sum(q in fold(passage.text[a:b]) or q in fold(passage.section) for q in qualifiers)
+            if kind in ("who", "place") and introduced(kind, question, passage.text[a : span[0]]):
+                bonus += 0.02  # the name the question's own preposition introduces, over one it merely mentions
             score = sim + 0.03 * overlap + bonus - 0.005 * (rank - 1)
             found.append(Candidate(passage, rank, i, sim, span, span_kind(kind, passage.text[slice(*span)]), score))
             if (overlap >= bar or waived) and (best is None or score > best.score):
@@ -374,6 +382,8 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
             opener = (m.start() == 0 or fold(m.group()) in STOPWORDS) and _sentence_word(m.group())
             if opener and not _BODY.search(fold(m.group())):
                 continue  # "Zo", "Dit", "Aan:": capitalised because it opens a sentence or a line, not a name
+            if _TITLED.search(text[: m.start()]):
+                continue  # "de motie Van Nispen/Palmen": the members a motion is named after do not act in it
             words = set(re.findall(r"\w+", fold(m.group())))
             if not words or words <= asked | _FILLER:
                 continue
@@ -391,23 +401,30 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
     for m in matches:
         if not kept or m.start() >= kept[-1].end():
             kept.append(m)
-    opening = _WHO_PREPOSITION.match(question)
-    if kind == "place":
-        markers = {"in", "uit", "naar", "te", "binnen"}
-    else:
-        markers = {"door"} | ({opening.group(1).lower()} if opening else set())
-
-    def marked(m: re.Match[str]) -> bool:
-        before = re.findall(r"\w+", text[: m.start()][-20:].lower())
-        return bool(before) and before[-1] in markers
-
-    i = next((j for j, m in enumerate(kept) if marked(m)), 0)
+    i = next((j for j, m in enumerate(kept) if introduced(kind, question, text[: m.start()])), 0)
     end = kept[i].end()
     for nxt in kept[i + 1 :]:  # "de NOVA en de Raad voor Rechtsbijstand": one answer of two names
         if not _LIST_JOIN.fullmatch(text[end : nxt.start()]):
             break
         end = nxt.end()
     return (a + kept[i].start(), a + end)
+
+
+#: The words before a name that make it a title: a motion or an amendment named after its members, a judgment
+#: named after its parties ("het Varkens in Nood-arrest" is written the other way and never matches).
+_TITLED = re.compile(
+    r"\b(?i:motie|moties|amendement|amendementen|arrest)\s+(?:(?:[A-Z][\w'-]*|van|der|de|en)(?:\s*[/,]\s*|\s+))*$"
+)
+def introduced(kind: str, question: str, before: str) -> bool:
+    """Whether the text ``before`` a name ends in the word that marks the answer: the who-question's own
+    preposition ("met wie" -> "samen met de NOVA"), the agent's "door", a place's "in", "uit" or "naar"."""
+    if kind == "place":
+        markers = {"in", "uit", "naar", "te", "binnen"}
+    else:
+        opening = _WHO_PREPOSITION.match(question)
+        markers = {"door"} | ({opening.group(1).lower()} if opening else set())
+    words = re.findall(r"\w+", before[-20:].lower())
+    return bool(words) and words[-1] in markers
 
 
 #: Bodies named only by their kind, without a name or a role of their own.
