@@ -280,3 +280,22 @@ def test_a_sentence_that_points_back_is_judged_with_the_one_before_it():
     )
     a = ask("Met wie werkt het ministerie de plannen voor de sociale advocatuur uit?", [p], {p.id: [0.85, 0.87, 0.80]})
     assert a.text == "de NOVA en de Raad voor Rechtsbijstand"
+
+
+def test_who_signed_is_read_from_the_signature_block():
+    p = passage(
+        [
+            "Wij zien uit naar een goede samenwerking met uw Kamer.",
+            "De Minister van Justitie en Veiligheid,\n\nA.B. de Vries\n\n"
+            "De Staatssecretaris van Justitie en Veiligheid,\n\nCarla van Dam",
+        ],
+        doc=REPORT,
+        section="Tot slot",
+        page=12,
+        page_end=12,
+    )
+    other = passage(["De minister-president kondigde aan dat ieder departement een brief stuurt."])
+    sims = {p.id: [0.80, 0.76], other.id: [0.86]}
+    a = ask("Welke minister heeft de brief ondertekend?", [other, p], sims)
+    assert (a.kind, a.text, a.page, a.passage_id) == ("who", "A.B. de Vries", 12, p.id)
+    assert ask("Who is the state secretary that signed the letter?", [other, p], sims).text == "Carla van Dam"

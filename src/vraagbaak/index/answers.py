@@ -227,6 +227,10 @@ def find_answer(
     asked = key_terms(question)
     qualifiers = _qualifiers(question)
     top = passages[0] if passages else None
+    if kind == "who" and _ASKS_SIGNER.search(question):
+        signed = _signer(question, passages[:PASSAGES], sentence_scores)
+        if signed is not None:
+            return _answer(signed, question, min_similarity, asked=asked, key_terms=key_terms)
     if kind == "date" and top is not None and QUARTER_HEADING.match(top.section) and top.sentences:
         # A planning row: the best passage is the bill itself, and its quarter is the answer.
         scores = sentence_scores(top)
@@ -286,6 +290,30 @@ def find_answer(
     # reader sees what the answer was chosen from.
     spans = {best.passage.sentences[c.sentence] for c in found if c.passage is best.passage}
     return replace(answer, sentence_spans=tuple(sorted(spans)))
+
+
+#: "Wie heeft de brief ondertekend?": a letter's signer stands in its signature block, not in a sentence.
+_ASKS_SIGNER = re.compile(r"\b(?:ondertekend|ondertekent|getekend|ondertekening|signed|signs|signatory)\b", re.I)
+#: A Dutch government letter's signature: "De Minister van Justitie en Veiligheid,\n\nD.M. van Weel".
+SIGNATURE = re.compile(
+    r"\b(?:De\s+)?(?P<role>[Mm]inister(?:-president)?|[Ss]taatssecretaris)\s+(?:van|voor)\s+[^,\n]{3,80},\s*"
+    r"(?P<name>[A-Z][\w.'-]*(?:[ \t]+[\w.'-]+){0,4})"
+)
+
+
+def _signer(question: str, passages: Sequence[Passage], sentence_scores: Callable[[Passage], np.ndarray]):
+    """The signature that answers "who signed": the role the question names (minister or state secretary),
+    else the first signer, from the first of ``passages`` that has a signature block."""
+    wants = "staatssecretaris" if re.search(r"staatssecretaris|state\s+secretary", question, re.I) else "minister"
+    for rank, passage in enumerate(passages, 1):
+        for i, (a, b) in enumerate(passage.sentences):
+            found = list(SIGNATURE.finditer(passage.text, a, b))
+            if not found:
+                continue
+            m = next((m for m in found if m.group("role").lower().startswith(wants)), found[0])
+            sim = float(sentence_scores(passage)[i])
+            return Candidate(passage, rank, i, sim, m.span("name"), "who", sim)
+    return None
 
 
 def span_kind(kind: str, text: str) -> str:
