@@ -299,3 +299,11 @@ def test_who_signed_is_read_from_the_signature_block():
     a = ask("Welke minister heeft de brief ondertekend?", [other, p], sims)
     assert (a.kind, a.text, a.page, a.passage_id) == ("who", "A.B. de Vries", 12, p.id)
     assert ask("Who is the state secretary that signed the letter?", [other, p], sims).text == "Carla van Dam"
+
+
+def test_of_two_amounts_in_one_sentence_the_question_s_qualifier_picks_the_one_it_stands_by():
+    p = passage(["Voor celcapaciteit komt 75 miljoen euro in 2027 en structureel 100 miljoen euro vanaf 2028."])
+    sims = {p.id: [0.88]}
+    assert ask("Hoeveel geld gaat er vanaf 2028 naar celcapaciteit?", [p], sims).text == "100 miljoen euro"
+    assert ask("Hoeveel geld gaat er in 2027 naar celcapaciteit?", [p], sims).text == "75 miljoen euro"
+    assert ask("Hoeveel geld gaat er naar celcapaciteit?", [p], sims).text == "75 miljoen euro"  # none: the first

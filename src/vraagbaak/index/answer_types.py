@@ -159,7 +159,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], Check]] = {
     "who": (
         re.compile(
             _opening(r"wie|who|whom", r"met|door|aan|voor|bij|van|op|with|by|to|for|from").pattern
-            + r"|\b(welke\s+(organisaties?|instanties?|partij|partijen|ministers?)|welk\s+ministerie"
+            + r"|\b(welke\s+(organisaties?|instanties?|partij|partijen|ministers?|ministeries|taskforces?|commissies?"
+            r"|diensten|inspecties?)|welk\s+ministerie"
             r"|which\s+(ministry|ministries|organisations?|organizations?|bodies|body|minister|ministers))\b",
             re.I,
         ),

@@ -364,13 +364,35 @@ def _span(kind: str, question: str, passage: Passage, a: int, b: int) -> tuple[i
     matches = list(pattern.finditer(text))
     if kind == "count":
         matches = _counts(question, text, matches)
+    kept = []
     for m in matches:
         words = set(re.findall(r"\w+", fold(m.group())))
         if kind == "date" and _YEAR_ONLY.fullmatch(m.group()) and _YEAR.search(text) is None:
             continue  # a bare number that looks like a year but is a count ("2000 agenten")
         if words and not words <= asked | _FILLER:
-            return (a + m.start(), a + m.end())
-    return None
+            kept.append(m)
+    if not kept:
+        return None
+    m = _qualified(kept, text, _qualifiers(question)) if kind != "date" else kept[0]
+    return (a + m.start(), a + m.end())
+
+
+def _qualified(matches: list[re.Match[str]], text: str, qualifiers: list[str]) -> re.Match[str]:
+    """Of several amounts in one sentence, the one the question's qualifiers stand nearest to.
+
+    "75 miljoen euro in 2027 en structureel 100 miljoen euro vanaf 2028": each "2027", "structureel" and
+    "2028" belongs to the amount closest to it, so "vanaf 2028" asks the 100 million. Ties: the first.
+    """
+    if len(matches) == 1 or not qualifiers:
+        return matches[0]
+    folded = fold(text)
+    held = [0] * len(matches)
+    for q in qualifiers:
+        for occurrence in re.finditer(re.escape(q), folded):
+            x, y = occurrence.span()
+            gaps = [max(m.start() - y, x - m.end(), 0) for m in matches]
+            held[gaps.index(min(gaps))] += 1
+    return matches[held.index(max(held))]
 
 
 def _counts(question: str, text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
