@@ -307,3 +307,25 @@ def test_of_two_amounts_in_one_sentence_the_question_s_qualifier_picks_the_one_i
     assert ask("Hoeveel geld gaat er vanaf 2028 naar celcapaciteit?", [p], sims).text == "100 miljoen euro"
     assert ask("Hoeveel geld gaat er in 2027 naar celcapaciteit?", [p], sims).text == "75 miljoen euro"
     assert ask("Hoeveel geld gaat er naar celcapaciteit?", [p], sims).text == "75 miljoen euro"  # none: the first
+
+
+def test_a_provision_s_number_answers_which_article():
+    p = passage(["Hiervoor werkt BZK aan de wijziging van artikel 120 van de Grondwet."])
+    a = ask("Welk artikel van de Grondwet wordt gewijzigd?", [p], {p.id: [0.86]})
+    assert (a.kind, a.text) == ("count", "artikel 120")
+
+
+def test_a_form_s_not_applicable_answers_no():
+    p = passage(["n.v.t."], section="4. Toelichting")
+    assert ask("Bevat de nota een toelichting?", [p], {p.id: [0.82]}).text == "Nee"
+
+
+def test_a_yes_no_question_about_extra_money_is_answered_by_a_sentence_about_money():
+    p = passage(
+        [
+            "De noodzaak voor het verbeteren van de jeugdzorg blijft onverminderd groot.",
+            "We verbeteren de jeugdzorg binnen de huidige financiële kaders.",
+        ]
+    )
+    a = ask("Is er extra geld voor het verbeteren van de jeugdzorg?", [p], {p.id: [0.88, 0.84]})
+    assert (a.text, a.sentence) == ("Nee", "We verbeteren de jeugdzorg binnen de huidige financiële kaders.")

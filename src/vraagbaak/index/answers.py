@@ -107,9 +107,20 @@ _BODY_PHRASE = re.compile(
 ANAPHOR = re.compile(
     r"(?i:\b(?:dit|deze|die|hier\w*|daar\w*|zij|ze|hij)\b)|\b(?:[Tt]his|[Tt]hese|[Ii]t|[Tt]hey)\b(?!-)"  # not "IT-"
 )
+#: A yes/no question about money, a sentence about money, and how a policy text says "no extra money".
+_ASKS_FUNDS = re.compile(
+    r"\b(?:extra|meer|additional|more)\s+(?:geld|middelen|budget|funding|money)\b|\bgeld\s+(?:bij|erbij)\b", re.I
+)
+FUNDS = re.compile(r"\b(?:\w*geld\w*|euro|miljoen|miljard|middelen|budget\w*|financi\w+|kaders?|investe\w*)\b", re.I)
+NO_EXTRA = re.compile(
+    r"\bbinnen\s+(?:de\s+)?(?:huidige|bestaande|beschikbare)\s+(?:financi\w+\s+)?(?:kaders?|middelen|budgetten|begroting)"
+    r"|\bbudgetneutraal\b|\bgeen\s+(?:extra|aanvullende)\s+(?:geld|middelen|financiering)\b",
+    re.I,
+)
 #: A sentence that opens by pointing back: "Dit doen we ...", "Daarvoor ...", "Zij ...".
 _OPENS_BACK = re.compile(r"\W*(?:dit|deze|hier\w*|daar\w*|zij|ze|hij|this|these|they|it)\b", re.I)
-NEGATION = re.compile(r"\b(?:niet|geen|nooit|nog\s+niet|not|no|never)\b", re.I)
+#: A negation, or a form's "n.v.t." (niet van toepassing: nothing to say under that heading).
+NEGATION = re.compile(r"\b(?:niet|geen|nooit|nog\s+niet|not|no|never)\b|\bn\.\s?v\.\s?t\.?(?!\w)", re.I)
 #: A yes/no question opens with a finite verb.
 YESNO = re.compile(
     r"^\W*(?:klopt\s+het|komt|komen|is|zijn|wordt|worden|gaat|gaan|krijgt|krijgen|kan|kunnen|moet|moeten|heeft"
@@ -126,6 +137,9 @@ FREQUENCY = re.compile(
 _ASKS_DURATION = re.compile(r"\b(?:hoe\s+lang|hoeveel\s+tijd|binnen\s+hoeveel|how\s+long)\b", re.I)
 _ASKS_FREQUENCY = re.compile(r"\b(?:hoe\s+vaak|hoe\s+dikwijls|how\s+often)\b", re.I)
 #: Questions of a kind the answerability rule leaves open, which an answer can still be cut for.
+#: "Welk artikel van de Grondwet ...?": a provision's number, which a law names as "artikel 120".
+_ASKS_ARTICLE = re.compile(r"\bwelke?\s+(?:wets)?artikel(?:en)?\b|\bwhich\s+articles?\b", re.I)
+ARTICLE = re.compile(r"\b(?:artikel(?:en)?|art\.)\s+\d+[a-z]?(?:(?:\s*,\s*|\s+en\s+)\d+[a-z]?)*", re.I)
 _ASKS_SHARE = re.compile(r"\b(?:welk|hoe\s+groot)\s+(?:deel|aandeel|percentage)\b|\bwhat\s+share\b", re.I)
 _ASKS_PERIOD = re.compile(r"\b(?:in\s+)?welke\s+(?:periode|maand|maanden)\b|\bwhat\s+period\b", re.I)
 
@@ -184,6 +198,8 @@ def answer_kind(question: str) -> str:
     kind = question_kind(question)
     if kind is not None:
         return KIND_OF.get(kind, kind)
+    if _ASKS_ARTICLE.search(question):
+        return "count"
     if _ASKS_SHARE.search(question):
         return "percentage"
     if _ASKS_FREQUENCY.search(question) or _ASKS_DURATION.search(question):
@@ -342,6 +358,8 @@ def _qualifiers(question: str) -> list[str]:
 def _span(kind: str, question: str, passage: Passage, a: int, b: int) -> tuple[int, int] | None:
     """The span of ``passage.text[a:b]`` that answers a question of ``kind`` (offsets in the passage)."""
     text = passage.text[a:b]
+    if kind == "yesno" and _ASKS_FUNDS.search(question) and not FUNDS.search(text):
+        return None  # "Is er extra geld voor ...?" is answered by a sentence about money, not the closest one
     if kind == "sentence" or kind == "yesno":
         return (a, b)
     if kind == "date" and QUARTER_HEADING.match(passage.section) and not DATE.search(text):
@@ -357,7 +375,9 @@ def _span(kind: str, question: str, passage: Passage, a: int, b: int) -> tuple[i
         "clock": _CLOCK,
         "penalty": PENALTY,
     }[kind]
-    if kind == "count" and _ASKS_FREQUENCY.search(question):
+    if kind == "count" and _ASKS_ARTICLE.search(question):
+        pattern = ARTICLE
+    elif kind == "count" and _ASKS_FREQUENCY.search(question):
         pattern = FREQUENCY
     elif kind == "count" and _ASKS_DURATION.search(question):
         pattern = DURATION
@@ -465,6 +485,8 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
 _TITLED = re.compile(
     r"\b(?i:motie|moties|amendement|amendementen|arrest)\s+(?:(?:[A-Z][\w'-]*|van|der|de|en)(?:\s*[/,]\s*|\s+))*$"
 )
+
+
 def introduced(kind: str, question: str, before: str) -> bool:
     """Whether the text ``before`` a name ends in the word that marks the answer: the who-question's own
     preposition ("met wie" -> "samen met de NOVA"), the agent's "door", a place's "in", "uit" or "naar"."""
@@ -513,7 +535,9 @@ def _answer(
     elif c.kind == "yesno" and _UNPLANNED.search(p.section) and _ASKS_SCHEDULE.search(question):
         text = "Nee"  # "Is er al een datum voor ...?": a planning row under "nader te bepalen" has none
     elif c.kind == "yesno":
-        text = "Nee" if NEGATION.search(sentence) else "Ja"
+        text = (
+            "Nee" if NEGATION.search(sentence) or (_ASKS_FUNDS.search(question) and NO_EXTRA.search(sentence)) else "Ja"
+        )
     else:
         text = strip_marks(p.text[c.span[0] : c.span[1]]).strip(" ,.;:")
     # Confidence: how far the sentence's similarity clears the bar, squashed to (0, 1).
