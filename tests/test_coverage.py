@@ -57,3 +57,14 @@ def test_a_paraphrase_whose_word_pulls_towards_the_passage_stays_answerable(sear
 def test_english_questions_and_questions_without_absent_terms_skip_the_test(searcher):
     assert searcher.search("How much money goes to the police?").signals.subject_gain is None
     assert searcher.search("Hoeveel geld gaat er naar de politie?").signals.subject_gain is None
+
+
+def test_a_compound_counts_as_present_only_where_its_parts_stand_in_one_passage():
+    from vraagbaak.index.lexical import BM25Index
+
+    bm25 = BM25Index(["De kinderen gaan naar school.", "De opvang van asielzoekers."])
+    question = "Wat kost de kinderopvang?"
+    assert absent_terms(question, bm25.tokenizer, bm25.vocabulary, max_zipf=4.5) == []  # parts anywhere: present
+    assert absent_terms(question, bm25.tokenizer, bm25.vocabulary, together=bm25.together, max_zipf=4.5) == [
+        "kinderopvang"
+    ]

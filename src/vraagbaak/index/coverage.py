@@ -4,9 +4,9 @@ e5's cosines sit in a narrow band, so "Wat doet het kabinet aan het lerarentekor
 passage on what the cabinet does, at a confident-looking 0.82: the frame matched, the subject did
 not. The subject gives it away twice. First, it is a word that is rare in general Dutch (by
 ``wordfreq``'s frequency list) and that the documents never use, after BM25's own analysis
-(stems, and compounds whose parts all occur count as present: "politiebeschikking" is present when
-"politie" and "beschikking" are). Second, the best passage does not need it: without the word the
-question is at least as close to the passage as with it.
+(stems, and a compound whose parts occur together in one passage counts as present). Second, the
+best passage does not need it: without the word the question is at least as close to the passage as
+with it.
 
 The second test is what keeps paraphrases answerable. A question that names a synonym of what the
 text says ("souteneurs" where it says "pooiers") uses a word the documents never use too, but
@@ -53,13 +53,26 @@ def rare_terms(question: str, *, max_zipf: float = RARE_ZIPF) -> list[str]:
 
 
 def absent_terms(
-    question: str, analyzer: Callable[[str], list[str]], vocabulary: set[str], *, max_zipf: float = RARE_ZIPF
+    question: str,
+    analyzer: Callable[[str], list[str]],
+    vocabulary: set[str],
+    *,
+    together: Callable[[list[str]], bool] | None = None,
+    max_zipf: float = RARE_ZIPF,
 ) -> list[str]:
-    """The rare terms of ``question`` that the documents never use (stem, or every compound part, absent)."""
+    """The rare terms of ``question`` that the documents never use.
+
+    A word is used when its stem is in ``vocabulary``; a compound also when its parts are, in one text
+    where ``together`` is given: "kinderopvang" is not covered by one passage on "kinderen" and another on
+    "opvang".
+    """
     absent = []
     for term in rare_terms(question, max_zipf=max_zipf):
         stems = analyzer(term)  # the word's stem, then its compound parts' stems
-        if not stems or stems[0] in vocabulary or (stems[1:] and set(stems[1:]) <= vocabulary):
+        if not stems or stems[0] in vocabulary:
+            continue
+        parts = stems[1:]
+        if parts and set(parts) <= vocabulary and (together is None or together(parts)):
             continue
         absent.append(term)
     return absent

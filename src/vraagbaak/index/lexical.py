@@ -104,6 +104,15 @@ class BM25Index:
         self.vocabulary: set[str] = set().union(*tokens)
         self.size = len(texts)
 
+    def together(self, terms: list[str]) -> bool:
+        """Whether one text holds every one of these analysed terms (a compound's parts, for coverage)."""
+        held = np.ones(self.size, dtype=bool)
+        for term in terms:
+            if term not in self.vocabulary:
+                return False
+            held &= np.asarray(self._bm25.get_scores([term])) > 0
+        return bool(held.any())
+
     def scores(self, query: str) -> np.ndarray:
         """One BM25 score per indexed text (0 where nothing matches)."""
         tokens = self.tokenizer(query)

@@ -366,7 +366,7 @@ class Searcher:
 
         None when the question has no such term; otherwise one more encoder pass, of the question without them.
         """
-        absent = absent_terms(query, self.bm25.tokenizer, self.bm25.vocabulary)
+        absent = absent_terms(query, self.bm25.tokenizer, self.bm25.vocabulary, together=self.bm25.together)
         if not absent:
             return None
         rest = without(query, absent)
