@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     gold = load_gold(args.gold)
     reports = evaluate_modes(searcher, gold)
     cv = cross_validate(searcher, gold) if args.cv else None
+    for path in args.fresh or []:
+        if not path.exists():
+            parser.error(f"no question set at {path}")
     fresh = {path.stem: evaluate_modes(searcher, load_gold(path)) for path in args.fresh or [FRESH, FRESH2]}
     default_mode = next(
         name for name, changes in MODES.items() if replace(settings.retrieval, **changes) == settings.retrieval

@@ -1357,7 +1357,8 @@ def answer_cost(searcher, qs: list[str], rounds: int = 3) -> AnswerCost:
         for name in times:
             times[name].append(best[name])
     analyse, vocabulary = searcher.bm25.tokenizer, searcher.bm25.vocabulary
-    absent = [not is_english(q) and bool(absent_terms(q, analyse, vocabulary)) for q in qs]
+    together = searcher.bm25.together
+    absent = [not is_english(q) and bool(absent_terms(q, analyse, vocabulary, together=together)) for q in qs]
     return AnswerCost(times["with"], times["without"], times["no_subject"], step, absent, len(qs), load1())
 
 

@@ -329,3 +329,21 @@ def test_a_yes_no_question_about_extra_money_is_answered_by_a_sentence_about_mon
     )
     a = ask("Is er extra geld voor het verbeteren van de jeugdzorg?", [p], {p.id: [0.88, 0.84]})
     assert (a.text, a.sentence) == ("Nee", "We verbeteren de jeugdzorg binnen de huidige financiële kaders.")
+
+
+def test_what_the_question_counts_comes_before_its_qualifier():
+    p = passage(["In 2027 komt er 50 miljoen euro bij voor 1.200 extra agenten."])
+    assert ask("Hoeveel agenten komen er in 2027 bij?", [p], {p.id: [0.88]}).text == "1.200 extra agenten"
+
+
+def test_prose_that_starts_with_a_minister_is_no_signature():
+    p = passage(
+        ["De minister voor Rechtsbescherming heeft gezegd dat er meer komt, Nederland krijgt er rechtbanken bij."]
+    )
+    a = ask("Welke minister heeft de brief ondertekend?", [p], {p.id: [0.5]})
+    assert a is None or a.text != "Nederland krijgt er rechtbanken"
+
+
+def test_geldt_is_not_about_money():
+    p = passage(["Dit geldt ook voor de verbetering van de jeugdzorg."])
+    assert ask("Is er extra geld voor de verbetering van de jeugdzorg?", [p], {p.id: [0.88]}) is None

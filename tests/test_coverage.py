@@ -68,3 +68,20 @@ def test_a_compound_counts_as_present_only_where_its_parts_stand_in_one_passage(
     assert absent_terms(question, bm25.tokenizer, bm25.vocabulary, together=bm25.together, max_zipf=4.5) == [
         "kinderopvang"
     ]
+
+
+def test_each_piece_of_a_hyphenated_word_must_be_used():
+    from vraagbaak.index.lexical import BM25Index
+
+    bm25 = BM25Index(["De wachtlijsten in de zorg worden korter."])
+    # "wachtlijsten" is used, "ggz" is not: the word is absent, whichever piece comes first.
+    assert absent_terms("Worden de ggz-wachtlijsten korter?", bm25.tokenizer, bm25.vocabulary) == ["ggz-wachtlijsten"]
+
+
+def test_off_is_minus_one_in_the_settings_and_skips_the_test(searcher):
+    off = searcher.with_config(min_subject_gain=-1.0).search("Wat doet het kabinet tegen het lerarentekort?")
+    assert off.signals.subject_gain is None
+
+
+def test_a_question_that_is_only_its_absent_word_is_left_to_the_other_signals(searcher):
+    assert searcher.search("lerarentekort?").signals.subject_gain is None

@@ -111,7 +111,8 @@ ANAPHOR = re.compile(
 _ASKS_FUNDS = re.compile(
     r"\b(?:extra|meer|additional|more)\s+(?:geld|middelen|budget|funding|money)\b|\bgeld\s+(?:bij|erbij)\b", re.I
 )
-FUNDS = re.compile(r"\b(?:\w*geld\w*|euro|miljoen|miljard|middelen|budget\w*|financi\w+|kaders?|investe\w*)\b", re.I)
+#: "geld" ends the word: "geldt" and "vergelding" are no money.
+FUNDS = re.compile(r"\b(?:\w*geld|euro|miljoen|miljard|middelen|budget\w*|financi\w+|investe\w*)\b", re.I)
 NO_EXTRA = re.compile(
     r"\bbinnen\s+(?:de\s+)?(?:huidige|bestaande|beschikbare)\s+(?:financi\w+\s+)?(?:kaders?|middelen|budgetten|begroting)"
     r"|\bbudgetneutraal\b|\bgeen\s+(?:extra|aanvullende)\s+(?:geld|middelen|financiering)\b",
@@ -302,7 +303,8 @@ def find_answer(
     if kind in ("sentence", "yesno"):
         return answer
     # Every sentence of the answer's passage that holds the asked kind, is as close to the question as an answer
-    # must be and shares a term with it shows too: "348 miljoen" beside "114 miljoen" for the police, so that a
+    # must be and shares a term with it (for an English question, whose terms are waived, the similarity only)
+    # shows too: "348 miljoen" beside "114 miljoen" for the police, so that a
     # reader sees what the answer was chosen from.
     spans = {best.passage.sentences[c.sentence] for c in found if c.passage is best.passage}
     return replace(answer, sentence_spans=tuple(sorted(spans)))
@@ -311,9 +313,12 @@ def find_answer(
 #: "Wie heeft de brief ondertekend?": a letter's signer stands in its signature block, not in a sentence.
 _ASKS_SIGNER = re.compile(r"\b(?:ondertekend|ondertekent|getekend|ondertekening|signed|signs|signatory)\b", re.I)
 #: A Dutch government letter's signature: "De Minister van Justitie en Veiligheid,\n\nD.M. van Weel".
+#: The role opens a line and the name ends it, without a full stop ("De Minister van Justitie en Veiligheid,
+#: D.M. van Weel"): prose ("De minister voor Rechtsbescherming heeft gezegd, Nederland krijgt er ...") does not match.
 SIGNATURE = re.compile(
-    r"\b(?:De\s+)?(?P<role>[Mm]inister(?:-president)?|[Ss]taatssecretaris)\s+(?:van|voor)\s+[^,\n]{3,80},\s*"
-    r"(?P<name>[A-Z][\w.'-]*(?:[ \t]+[\w.'-]+){0,4})"
+    r"^[ \t]*(?:De\s+)?(?P<role>[Mm]inister(?:-president)?|[Ss]taatssecretaris)\s+(?:van|voor)\s+[^,\n]{3,80},"
+    r"\s*(?P<name>[A-Z][\w.'-]*(?:[ \t]+[\w.'-]+){0,4})(?<!\.)[ \t]*$",
+    re.M,
 )
 
 
@@ -323,12 +328,13 @@ def _signer(question: str, passages: Sequence[Passage], sentence_scores: Callabl
     wants = "staatssecretaris" if re.search(r"staatssecretaris|state\s+secretary", question, re.I) else "minister"
     for rank, passage in enumerate(passages, 1):
         for i, (a, b) in enumerate(passage.sentences):
-            found = list(SIGNATURE.finditer(passage.text, a, b))
+            found = list(SIGNATURE.finditer(passage.text[a:b]))  # the block's own lines: ^ and $ at its ends
             if not found:
                 continue
             m = next((m for m in found if m.group("role").lower().startswith(wants)), found[0])
             sim = float(sentence_scores(passage)[i])
-            return Candidate(passage, rank, i, sim, m.span("name"), "who", sim)
+            x, y = m.span("name")
+            return Candidate(passage, rank, i, sim, (a + x, a + y), "who", sim)
     return None
 
 
@@ -393,6 +399,8 @@ def _span(kind: str, question: str, passage: Passage, a: int, b: int) -> tuple[i
             kept.append(m)
     if not kept:
         return None
+    if kind == "count":  # what the question counts comes first ("Hoeveel agenten" -> "1.200 agenten"), then qualifiers
+        kept = [m for m in kept if _counts_what_is_asked(question, m) == _counts_what_is_asked(question, kept[0])]
     m = _qualified(kept, text, _qualifiers(question)) if kind != "date" else kept[0]
     return (a + m.start(), a + m.end())
 
@@ -405,10 +413,9 @@ def _qualified(matches: list[re.Match[str]], text: str, qualifiers: list[str]) -
     """
     if len(matches) == 1 or not qualifiers:
         return matches[0]
-    folded = fold(text)
     held = [0] * len(matches)
-    for q in qualifiers:
-        for occurrence in re.finditer(re.escape(q), folded):
+    for q in qualifiers:  # folded words; matched case-insensitively in the text, whose offsets the matches use
+        for occurrence in re.finditer(re.escape(q), text, re.I):
             x, y = occurrence.span()
             gaps = [max(m.start() - y, x - m.end(), 0) for m in matches]
             held[gaps.index(min(gaps))] += 1
@@ -427,11 +434,13 @@ def _counts(question: str, text: str, matches: list[re.Match[str]]) -> list[re.M
         if COUNT.fullmatch(m.group()) and (last in STOPWORDS or _YEAR_ONLY.fullmatch(m.group().split()[0])):
             continue
         kept.append(m)
+    return sorted(kept, key=lambda m: not _counts_what_is_asked(question, m))
+
+
+def _counts_what_is_asked(question: str, m: re.Match[str]) -> bool:
+    """Whether the amount ``m`` counts the noun after the question's "hoeveel" (True when it names none)."""
     noun = _COUNTED.search(question)
-    if noun is None:
-        return kept
-    stem = fold(noun.group(1))[:5]
-    return sorted(kept, key=lambda m: not fold(m.group().split()[-1]).startswith(stem))
+    return noun is None or fold(m.group().split()[-1]).startswith(fold(noun.group(1))[:5])
 
 
 #: What "hoeveel" counts: "Hoeveel (extra) kinderen ...".

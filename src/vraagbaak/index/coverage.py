@@ -68,14 +68,24 @@ def absent_terms(
     """
     absent = []
     for term in rare_terms(question, max_zipf=max_zipf):
-        stems = analyzer(term)  # the word's stem, then its compound parts' stems
-        if not stems or stems[0] in vocabulary:
-            continue
-        parts = stems[1:]
-        if parts and set(parts) <= vocabulary and (together is None or together(parts)):
-            continue
-        absent.append(term)
+        # "btw-tarief", "ggz-wachtlijsten": each piece must be used, as a word of its own would.
+        pieces = [p for p in term.split("-") if len(p) >= 2] or [term]
+        if not all(_used(p, analyzer, vocabulary, together) for p in pieces):
+            absent.append(term)
     return absent
+
+
+def _used(
+    word: str,
+    analyzer: Callable[[str], list[str]],
+    vocabulary: set[str],
+    together: Callable[[list[str]], bool] | None,
+) -> bool:
+    stems = analyzer(word)  # the word's stem, then its compound parts' stems
+    if not stems or stems[0] in vocabulary:
+        return True  # a stopword, or a word the documents use
+    parts = stems[1:]
+    return bool(parts) and set(parts) <= vocabulary and (together is None or together(parts))
 
 
 def without(question: str, terms: list[str]) -> str:

@@ -20,7 +20,7 @@ from vraagbaak.index.answerable import AnswerSignals, is_answerable, similarity_
 from vraagbaak.index.answers import Answer, find_answer
 from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.config import Fusion, Mode, RetrievalConfig
-from vraagbaak.index.coverage import absent_terms, without
+from vraagbaak.index.coverage import WORD, absent_terms, without, zipf
 from vraagbaak.index.embedders import Embedder, SparseEncoder, sparse_encoder
 from vraagbaak.index.lexical import BM25Index
 from vraagbaak.index.model import Passage, strip_marks
@@ -137,6 +137,7 @@ class Searcher:
         # Sentence vectors get their own exact index, built at load (cheap next to the embedder).
         self._sentence_store = VectorStore.build(index.sentence_vectors, "flat")
         self._sparse: SparseEncoder | None = sparse_encoder(embedder)
+        zipf("de")  # wordfreq's list loads on first use (a third of a second): at start, not in a request
         self._sentence_owner = np.repeat(
             np.arange(len(self.passages)), [len(p.sentences) for p in self.passages]
         ).astype(np.int64)
@@ -177,7 +178,7 @@ class Searcher:
             min_sparse_overlap=c.min_sparse_overlap,
             english_offset=c.english_similarity_offset,
             type_check=c.answer_type_check,
-            min_subject_gain=c.min_subject_gain,
+            min_subject_gain=None if c.min_subject_gain <= -1 else c.min_subject_gain,  # -1: off
         )
         answer = self.answer(query, hits, qvec) if answerable else None
         if answer is not None:  # the answer's sentence is its passage's highlight
@@ -355,7 +356,8 @@ class Searcher:
             top_sparse=ranking.sparse_top,
             english=english,
             type_ok=type_ok,
-            # The test costs an encoder pass for some questions, so "off" (-1) skips it.
+            # The test costs an encoder pass for some questions, so "off" (-1) skips it: unlike type_ok, the
+            # evaluation can replay it only on outcomes recorded with it on.
             subject_gain=None
             if english or not hits or self.config.min_subject_gain <= -1
             else self.subject_gain(query, hits[0], qvec),
@@ -364,14 +366,15 @@ class Searcher:
     def subject_gain(self, query: str, top: Hit, qvec: np.ndarray) -> float | None:
         """How much the question's absent rare terms pull it towards its best passage (index/coverage.py).
 
-        None when the question has no such term; otherwise one more encoder pass, of the question without them.
+        None when the question has no such term, or nothing else ("souteneurs" alone: without it nothing is
+        left to compare); otherwise one more encoder pass, of the question without them.
         """
         absent = absent_terms(query, self.bm25.tokenizer, self.bm25.vocabulary, together=self.bm25.together)
         if not absent:
             return None
         rest = without(query, absent)
-        if not rest:
-            return float("-inf")  # nothing but the absent subject: nothing the documents hold was asked
+        if not WORD.search(rest):
+            return None
         vec, _ = self.encode(rest, sparse=False)
         passage = self.index.vectors.vectors(np.array([self._row[top.passage.id]]))[0]
         return float(passage @ qvec - passage @ vec)
