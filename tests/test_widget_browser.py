@@ -495,3 +495,16 @@ def test_no_control_sits_in_the_cell_the_arrows_select(service, page):
         assert [cells.nth(j).get_attribute("role") for j in (0, 1)] == ["gridcell", "gridcell"]
         expect(cells.nth(1).locator("button.copy")).to_have_count(1)
     assert not page.errors
+
+
+def test_a_planning_row_marks_the_quarter_that_answers_when(service, page):
+    from playwright.sync_api import expect
+
+    page.goto(service.url + "/")
+    ask(page, "Wanneer komt het wetsvoorstel over de kroongetuigenregeling?")
+    expect(page.locator(CARD).locator(".value")).to_have_text("Kwartaal 3 2026")
+    top = page.locator(OPTIONS).first
+    expect(top.locator(".section mark")).to_have_text("Kwartaal 3 2026")
+    # Only the answer's own row marks its heading.
+    expect(page.locator(OPTIONS).nth(1).locator(".section mark")).to_have_count(0)
+    assert not page.errors

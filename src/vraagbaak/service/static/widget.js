@@ -371,11 +371,12 @@ ol{flex-basis:100%;margin:0;padding-left:1.5em;color:var(--_muted)}
         this._notice.replaceChildren(el("strong", null, t.noAnswer), document.createTextNode(t.noAnswerMore));
         this._notice.hidden = false;
       }
-      this._show(hits);
+      this._show(hits, state.body.answerable !== false ? state.body.answer : null);
     }
 
-    _show(hits) {
+    _show(hits, answer = null) {
       this._hits = hits;
+      this._answerOf = answer;
       this._active = -1;
       this._input.removeAttribute("aria-activedescendant");
       this._input.setAttribute("aria-expanded", hits.length ? "true" : "false");
@@ -429,7 +430,14 @@ ol{flex-basis:100%;margin:0;padding-left:1.5em;color:var(--_muted)}
       opt.setAttribute("role", "gridcell");
       opt.setAttribute("aria-selected", "false");
       const path = el("p", "path");
-      path.append(el("span", "section", (h.section_path && h.section_path.length ? h.section_path : [h.section]).join(" › ")));
+      const section = el("span", "section");
+      const trail = h.section_path && h.section_path.length ? h.section_path : [h.section];
+      // A planning row answers "when" with its quarter, its own heading: that heading is what gets marked.
+      const a = this._answerOf;
+      const quarter = a && a.passage_id === h.id && a.kind === "date" && a.text === trail[trail.length - 1];
+      section.append(trail.slice(0, quarter ? -1 : trail.length).join(" › "));
+      if (quarter) section.append(trail.length > 1 ? " › " : "", el("mark", null, a.text));
+      path.append(section);
       if (h.page != null) path.append(" · ", el("span", "page", pages(h)));
       const text = el("p", "text");
       opt._text = text;
