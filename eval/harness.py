@@ -22,10 +22,10 @@ from vraagbaak.index.search import Searcher
 
 GOLD = Path(__file__).with_name("gold.jsonl")
 #: Questions written after the ranking settings were chosen, by an author who had not seen gold.jsonl. No weight
-#: or threshold is fitted to them, but the abstention rules were revised after a first look (README).
+#: or threshold is fitted to them, but the abstention rules were revised after a first look (docs/quality.md).
 FRESH = Path(__file__).with_name("fresh.jsonl")
-#: 75 more, written on 2026-12-01 by an author who saw only the documents (no code, no question set, no report),
-#: after the direct answers were built. Nothing was chosen or revised after looking at their results.
+#: 75 more, written on 2026-12-01 by an author who saw only the documents (no code, no question set, no report).
+#: Nothing is chosen on them; what was seen of their results while rules were written: docs/quality.md.
 FRESH2 = Path(__file__).with_name("fresh2.jsonl")
 RANK_METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 DEPTH = 10

@@ -180,9 +180,8 @@ def direct_answers(default: ModeReport, cv: CrossValidation | None, fresh: dict[
         "ranking and abstention settings as below and the answer thresholds "
         f"({answer_keys}) are chosen on the other folds (most typed answers right with at most "
         f"{MAX_UNANSWERABLE_ANSWERED:.0%} of unanswerable questions answered), and an answer is given only where "
-        "that fold's abstention thresholds find the question answerable. The questions of `fresh` were never "
-        "looked at while the extractor was written (but see Fresh questions); `fresh2`'s were never looked at "
-        "while anything was written or chosen.",
+        "that fold's abstention thresholds find the question answerable. No threshold is chosen on `fresh` or "
+        "`fresh2`; what was seen of them while rules were written is in their sections below.",
         "",
         table(header, rows, align="l" + "r" * len(sets)),
         "",
@@ -293,9 +292,9 @@ FRESH_NOTES = {
     "so the abstention figures are not, and one answer rule (a planning row under *nader te bepalen* answers "
     "*Nee* to *is er al een datum*) was written after its author had seen one of them (f029).",
     "fresh2": "questions written on 2026-12-01 by an author who saw only the documents (not the code, the other "
-    "sets or the report), after the direct answers and the subject test were built, with more near-miss "
-    "unanswerable questions and paraphrases than the other sets. Nothing was chosen or revised after their "
-    "results were seen.",
+    "sets or the report), with more near-miss unanswerable questions and paraphrases than the other sets. No "
+    "threshold or rule was chosen by their results, but `make eval` showed their figures while the day's answer "
+    "rules were written, and their answered unanswerable questions were seen once (docs/quality.md).",
 }
 
 
