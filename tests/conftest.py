@@ -110,3 +110,28 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True, timeout=30_000)
         yield b
         b.close()
+
+
+#: How long a browser test waits for any one thing.
+BROWSER_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture()
+def new_page(browser):
+    """A page in a fresh 1280 × 900 Dutch context that runs ``init_script`` first and keeps its page errors in
+    ``page.errors``: ``new_page(RECORD)``. Its context closes after the test."""
+    contexts = []
+
+    def make(init_script: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+        contexts.append(context)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        context.add_init_script(init_script)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -27,7 +27,6 @@ pytestmark = pytest.mark.browser
 
 TOKEN = "beheer-browser-token-0123456789"
 KEY = "vraagbaak.beheer.token"
-TIMEOUT_MS = 10_000
 #: What waits on the server's work besides a job: a search, the list after a reload (the machine may be busy).
 SERVER_MS = 20_000
 #: An upload's job: start a job process, read the PDF in its limited child, embed one page, write, reload.
@@ -79,17 +78,12 @@ def admin_service(browser, index_dir, embedder, tmp_path_factory):
 
 
 @pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(RECORD)
-    page = context.new_page()
-    page.errors, page.console_errors, page.requests = [], [], []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+def page(new_page):
+    page = new_page(RECORD)
+    page.console_errors, page.requests = [], []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("request", lambda r: page.requests.append((r.method, r.url, r.headers.get("authorization"))))
-    yield page
-    context.close()
+    return page
 
 
 def sign_in(page, url: str, token: str = TOKEN) -> None:

@@ -29,7 +29,6 @@ ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-TIMEOUT_MS = 10_000
 POLICE = "Hoeveel geld gaat er naar de politie?"
 STRUCTURAL = "Hoeveel geld gaat er structureel naar de politie?"
 OFF_TOPIC = "Wat is een goed recept voor appeltaart met kaneel?"
@@ -99,15 +98,8 @@ def service(app):
 
 
 @pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(RECORD_EVENTS)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    context.close()
+def page(new_page):
+    return new_page(RECORD_EVENTS)
 
 
 def events(page, kind: str) -> list[dict]:
