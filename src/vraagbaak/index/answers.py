@@ -287,7 +287,7 @@ def find_answer(
             # A sentence that shares fewer terms than an answer needs can still be shown beside it (below).
             if sim < min_similarity or not (overlap >= bar or waived or overlap > 0):
                 continue
-            span = _span(kind, question, passage, a, b)
+            span = _span(kind, question, passage, a, b, qualifiers=qualifiers)
             if span is None:
                 continue
             bonus = 0.01 * sum(q in fold(passage.text[a:b]) or q in fold(passage.section) for q in qualifiers)
@@ -361,7 +361,9 @@ def _qualifiers(question: str) -> list[str]:
     return [fold(w) for w in words + names]
 
 
-def _span(kind: str, question: str, passage: Passage, a: int, b: int) -> tuple[int, int] | None:
+def _span(
+    kind: str, question: str, passage: Passage, a: int, b: int, *, qualifiers: list[str]
+) -> tuple[int, int] | None:
     """The span of ``passage.text[a:b]`` that answers a question of ``kind`` (offsets in the passage)."""
     text = passage.text[a:b]
     if kind == "yesno" and _ASKS_FUNDS.search(question) and not FUNDS.search(text):
@@ -401,7 +403,7 @@ def _span(kind: str, question: str, passage: Passage, a: int, b: int) -> tuple[i
         return None
     if kind == "count":  # what the question counts comes first ("Hoeveel agenten" -> "1.200 agenten"), then qualifiers
         kept = [m for m in kept if _counts_what_is_asked(question, m) == _counts_what_is_asked(question, kept[0])]
-    m = _qualified(kept, text, _qualifiers(question)) if kind != "date" else kept[0]
+    m = _qualified(kept, text, qualifiers) if kind != "date" else kept[0]
     return (a + m.start(), a + m.end())
 
 
