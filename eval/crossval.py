@@ -41,6 +41,7 @@ ANSWER_GRID: dict[str, list[float]] = {
     "answer_min_key_overlap": [0.25, 0.34, 0.5],
     "answer_min_top_key_overlap": [0.0, 0.17, 0.34],
     "answer_english_min_similarity": [0.80, 0.82, 0.84],
+    "answer_unshared_min_similarity": [0.82, 0.84, 1.0],  # 1.0: a sentence must share the key terms
 }
 #: The bound on unanswerable questions given an answer (the issue's 5 %), kept on the training split.
 MAX_UNANSWERABLE_ANSWERED = 0.05

@@ -27,6 +27,9 @@ FRESH = Path(__file__).with_name("fresh.jsonl")
 #: 75 more, written on 2026-12-01 by an author who saw only the documents (no code, no question set, no report).
 #: Nothing is chosen on them; what was seen of their results while rules were written: docs/quality.md.
 FRESH2 = Path(__file__).with_name("fresh2.jsonl")
+#: A development set written like fresh2 by an author who saw only the documents (2026-12-01, later that day), whose
+#: failures the answer rules were then written against: reported apart, read as training figures.
+DEV3 = Path(__file__).with_name("dev3.jsonl")
 RANK_METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 DEPTH = 10
 

@@ -295,6 +295,10 @@ FRESH_NOTES = {
     "sets or the report), with more near-miss unanswerable questions and paraphrases than the other sets. No "
     "threshold or rule was chosen by their results, but `make eval` showed their figures while the day's answer "
     "rules were written, and their answered unanswerable questions were seen once (docs/quality.md).",
+    "dev3": "questions written later on 2026-12-01 the way fresh2 was, by another author who saw only the documents. "
+    "**Not held out:** the answer rules of that session were written against its failures, and "
+    "`answer_unshared_min_similarity` and the key-term weight were chosen on it, the gold set and the documents' gold "
+    "set together. Read its figures as training figures; fresh2 is the held-out estimate.",
 }
 
 
@@ -303,7 +307,7 @@ def _fresh(name: str, reports: list[ModeReport], default_mode: str) -> list[str]
     types = [t for t in default.metrics if t != "all"]
     rows = [[t, str(int(default.metrics[t]["n"]))] + [figure(r.metrics[t]["recall@1"]) for r in reports] for t in types]
     return [
-        f"## Fresh questions: {name}",
+        f"## Questions reported apart: {name}",
         "",
         f"`eval/{name}.jsonl`: {int(default.metrics['all']['n'])} {FRESH_NOTES.get(name, 'questions.')}",
         "",

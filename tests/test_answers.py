@@ -347,3 +347,74 @@ def test_prose_that_starts_with_a_minister_is_no_signature():
 def test_geldt_is_not_about_money():
     p = passage(["Dit geldt ook voor de verbetering van de jeugdzorg."])
     assert ask("Is er extra geld voor de verbetering van de jeugdzorg?", [p], {p.id: [0.88]}) is None
+
+
+def test_a_changed_value_answers_with_its_new_value_unless_the_question_asks_the_old_one():
+    p = passage(["Ik verhoog de maximale uitkering van het fonds van 35.000 euro naar 50.000 euro."])
+    assert ask("Hoeveel kan een slachtoffer krijgen van het fonds?", [p], {p.id: [0.86]}).text == "50.000 euro"
+    was = ask("Hoeveel was de maximale uitkering van het fonds eerder?", [p], {p.id: [0.86]})
+    assert was.text == "35.000 euro"
+
+
+def test_in_a_table_the_amount_comes_from_the_row_that_names_the_questions_subject():
+    table = (
+        "Vorm van cybercrime | Aandeel | Gemiddelde schade\n\nPhishing | 41 procent | 6.500 euro\n\n"
+        "Ransomware | 9 procent | 112.000 euro"
+    )
+    p = passage([table])
+    a = ask("Hoeveel schade richt een ransomware-aanval gemiddeld aan?", [p], {p.id: [0.86]})
+    assert (a.kind, a.text) == ("money", "112.000 euro")
+
+
+def test_every_year_asks_for_the_structural_amount():
+    p = passage(
+        ["Er gaat 114 miljoen euro incidenteel naar de politie en structureel 348 miljoen euro naar de politie."]
+    )
+    a = ask("Hoeveel geld gaat er elk jaar naar de politie?", [p], {p.id: [0.86]})
+    assert a.text == "348 miljoen euro"
+
+
+def test_a_day_without_its_year_is_a_date():
+    p = passage(["De uiteindelijke vaststelling van de brief vindt plaats in de ministerraad van 24 april."])
+    a = ask("Wanneer wordt de brief vastgesteld in de ministerraad?", [p], {p.id: [0.86]})
+    assert (a.kind, a.text) == ("date", "24 april")
+
+
+def test_the_best_passages_sentence_that_shares_no_words_answers_only_when_close_enough_on_its_own():
+    p = passage(["Een eerste stap is 50 miljoen euro voor de IT-systemen van het OM."])
+    question = "hoeveel geld krijgt het Openbaar Ministerie"  # "het OM" shares no word with it
+    assert ask(question, [p], {p.id: [0.86]}) is None
+    assert ask(question, [p], {p.id: [0.86]}, unshared_min_similarity=0.82).text == "50 miljoen euro"
+    assert ask(question, [p], {p.id: [0.81]}, unshared_min_similarity=0.82) is None
+    other = passage(["Er gaat 75 miljoen euro naar de gevangenissen."], section="Sancties")
+    assert ask(question, [other, p], {p.id: [0.86], other.id: [0.85]}, unshared_min_similarity=0.82).text == (
+        "75 miljoen euro"  # only the best passage's sentences are judged on their own
+    )
+
+
+def test_a_sentence_that_names_the_subject_beats_a_slightly_closer_one_that_does_not():
+    p = passage(
+        [
+            "Voor de celcapaciteit is 75 miljoen euro beschikbaar in 2027.",
+            "Voor het zomerreces van 2026 sturen we het actieplan naar de Tweede Kamer.",
+        ]
+    )
+    a = ask("Wanneer stuurt het kabinet het actieplan?", [p], {p.id: [0.855, 0.84]}, unshared_min_similarity=0.82)
+    assert a.text == "Voor het zomerreces van 2026"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoeveel schade richt een ransomware-aanval aan?", "money"),
+        ("What is the expected annual cost of the scheme?", "money"),
+        ("Welke overheidsdienst stuurt de herinnering?", "who"),
+        ("Welke toezichthouder stelde dat vast?", "who"),
+        ("Met hulp van wie bekijkt het kabinet de leerstraf?", "who"),
+        ("Naar welk land kijkt het kabinet?", "place"),
+        ("Welk land heeft al een meldpunt?", "place"),
+        ("Welke stappen zet het kabinet?", "sentence"),
+    ],
+)
+def test_what_more_questions_ask_for(question, kind):
+    assert answer_kind(question) == kind

@@ -19,7 +19,7 @@ from vraagbaak.corpus import DEFAULT_CORPUS, read_file
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 #: file -> id prefix
-SETS = {"gold.jsonl": "g", "fresh.jsonl": "f", "fresh2.jsonl": "h"}
+SETS = {"gold.jsonl": "g", "fresh.jsonl": "f", "fresh2.jsonl": "h", "dev3.jsonl": "v"}
 
 FIELDS = {
     "id": str,

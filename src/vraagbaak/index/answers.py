@@ -27,6 +27,7 @@ is confident enough. Nothing here knows the letter: a planning's quarter heading
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -49,6 +50,10 @@ from vraagbaak.index.model import Passage, strip_marks
 MAX_ANSWER_CHARS = 120
 #: How many of the top passages the answer may come from.
 PASSAGES = 3
+#: What sharing the question's key terms adds to a candidate sentence's score, beside its cosine: e5's cosines
+#: of one passage's sentences lie within a few hundredths, so a sentence that names the question's subject
+#: ("het actieplan ... voor het zomerreces") must outweigh a slightly closer one that does not ("in 2027").
+KEY_TERM_WEIGHT = 0.1
 
 _MONTHS = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
 _ORD = r"(?:eerste|tweede|derde|vierde|laatste)"
@@ -65,6 +70,7 @@ DATE = re.compile(
             r"\b(?:voor|na|tijdens|rond|begin|eind|medio)\s+(?:de|het)\s+(?:zomer(?:reces)?|kerstreces|meireces"
             r"|voorjaar|najaar|winter)(?:\s+(?:van\s+)?(?:19|20)\d\d)?",
             rf"\b(?:\d{{1,2}}\s+)?{_MONTHS}\s+(?:19|20)\d\d\b",
+            rf"\b\d{{1,2}}\s+{_MONTHS}\b",  # "in de MR van 24 april": a day without its year
             rf"\b(?:begin|eind|medio|halverwege|uiterlijk|vanaf|per|voor|na|in|sinds|tot|rond)\s+"
             rf"(?:{_MONTHS}\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b",
             rf"\b(?:begin|eind|medio|halverwege|uiterlijk|vanaf|per|voor|na|in|sinds|tot|rond)\s+{_MONTHS}\b",
@@ -225,6 +231,7 @@ def find_answer(
     english: bool = False,
     english_min_similarity: float | None = None,
     sentence_terms: Callable[[Passage], list[set[str]]] | None = None,
+    unshared_min_similarity: float | None = None,
 ) -> Answer | None:
     """The best answer in the first :data:`PASSAGES` passages, or None when none is confident.
 
@@ -237,6 +244,8 @@ def find_answer(
     need a similarity only: for English ``english_min_similarity``, since without words in common
     the similarity has to carry the whole judgement. ``sentence_terms`` gives a passage's sentences'
     key terms (the searcher keeps them, so a passage's sentences are analysed once, not per question).
+    A sentence of the best passage with fewer shared terms than that still answers when its own
+    similarity reaches ``unshared_min_similarity`` (None: never), as a paraphrase shares no words.
     """
     kind = answer_kind(question)
     if english and english_min_similarity is not None:
@@ -281,7 +290,10 @@ def find_answer(
             overlap = len(asked & held) / len(asked) if asked else 1.0
             # The best passage's own sentences need the similarity only where words cannot be shared: a yes/no
             # question's paraphrase, an English question about Dutch text.
-            waived = rank == 1 and (kind == "yesno" or english)
+            # So does one that is close enough on its own: a paraphrase shares no words ("de IT van het Openbaar
+            # Ministerie" is "de IT-systemen van het OM").
+            unshared = rank == 1 and unshared_min_similarity is not None and sim >= unshared_min_similarity
+            waived = (rank == 1 and (kind == "yesno" or english)) or unshared
             # The best passage's sentence closest to the question, which the answerability rule judged, needs less.
             bar = min_top_key_overlap if rank == 1 and i == best_sentence else min_key_overlap
             # A sentence that shares fewer terms than an answer needs can still be shown beside it (below).
@@ -293,7 +305,7 @@ def find_answer(
             bonus = 0.01 * sum(q in fold(passage.text[a:b]) or q in fold(passage.section) for q in qualifiers)
             if kind in ("who", "place") and introduced(kind, question, passage.text[a : span[0]]):
                 bonus += 0.02  # the name the question's own preposition introduces, over one it merely mentions
-            score = sim + 0.03 * overlap + bonus - 0.005 * (rank - 1)
+            score = sim + KEY_TERM_WEIGHT * overlap + bonus - 0.005 * (rank - 1)
             found.append(Candidate(passage, rank, i, sim, span, span_kind(kind, passage.text[slice(*span)]), score))
             if (overlap >= bar or waived) and (best is None or score > best.score):
                 best = found[-1]
@@ -349,6 +361,9 @@ def span_kind(kind: str, text: str) -> str:
     return "count"
 
 
+_EVERY_YEAR = re.compile(r"\b(?:elk|ieder|per)\s+jaar\b|\bjaarlijks\b|\b(?:every|each|per)\s+year\b|\bannual\w*", re.I)
+
+
 def _qualifiers(question: str) -> list[str]:
     """Words in the question that pick one candidate over another: years, 'structureel', names."""
     words = re.findall(
@@ -357,6 +372,9 @@ def _qualifiers(question: str) -> list[str]:
         question,
         re.I,
     )
+    # Every year is what a policy text calls "structureel": "Hoeveel geld komt er elk jaar bij?"
+    if _EVERY_YEAR.search(question):
+        words.append("structureel")
     names = [m.group() for m in re.finditer(r"(?<!^)\b[A-Z][\w-]{2,}", question.strip())]
     return [fold(w) for w in words + names]
 
@@ -401,10 +419,55 @@ def _span(
             kept.append(m)
     if not kept:
         return None
+    kept = _in_named_row(kept, text, question)
+    if kind != "date" and not _ASKS_OLD.search(question):
+        kept = _new_values(kept, text)
     if kind == "count":  # what the question counts comes first ("Hoeveel agenten" -> "1.200 agenten"), then qualifiers
         kept = [m for m in kept if _counts_what_is_asked(question, m) == _counts_what_is_asked(question, kept[0])]
     m = _qualified(kept, text, qualifiers) if kind != "date" else kept[0]
     return (a + m.start(), a + m.end())
+
+
+#: A table row as the reader writes it: cells joined by " | ", one row per line.
+_ROW = re.compile(r"[^\n]*\|[^\n]*")
+
+
+def _in_named_row(matches: list[re.Match[str]], text: str, question: str) -> list[re.Match[str]]:
+    """In a table, the amounts of the row that names most of the question's words.
+
+    "Hoeveel schade richt ransomware aan?" asks the row "Ransomware | 9 procent | 112.000 euro", not the
+    table's first amount. Words count by their first five letters ("ransomware-aanval", "Ransomware"); rows
+    without an amount of the asked kind (the header) are not candidates. Outside a table, or when no row
+    names a word of the question, the matches stay as they are.
+    """
+    if len(matches) < 2 or "|" not in text:
+        return matches
+    asked = {w[:5] for w in re.findall(r"\w{4,}", fold(question)) if w not in STOPWORDS}
+    best, best_held = None, 0
+    for row in _ROW.finditer(text):
+        inside = [m for m in matches if row.start() <= m.start() < row.end()]
+        held = len(asked & {w[:5] for w in re.findall(r"\w{4,}", fold(row.group()))})
+        if inside and held > best_held:
+            best, best_held = inside, held
+    return best or matches
+
+
+#: A change of a value, "van 35.000 euro naar 50.000 euro": the text between the old value and the new one.
+_FROM = re.compile(r"\b(?:van|from)\s+(?:(?:maximaal|ongeveer|circa|ruim|about)\s+)?$", re.I)
+_TO = re.compile(r"\s+(?:naar|tot|to)\s+(?:(?:maximaal|ongeveer|circa|ruim|about)\s+)?", re.I)
+#: A question about the value before a change.
+_ASKS_OLD = re.compile(r"\b(?:was|waren|eerder|voorheen|vroeger|oude|previously|used\s+to)\b", re.I)
+
+
+def _new_values(matches: list[re.Match[str]], text: str) -> list[re.Match[str]]:
+    """The amounts without those a change leaves behind: "verhoog ik de uitkering van 35.000 euro naar 50.000
+    euro" answers "Hoeveel kan een slachtoffer krijgen?" with the new 50.000 (the old one stays when it is alone)."""
+    old = {
+        i
+        for i, (m, n) in enumerate(itertools.pairwise(matches))
+        if _FROM.search(text[max(0, m.start() - 30) : m.start()]) and _TO.fullmatch(text[m.end() : n.start()])
+    }
+    return [m for i, m in enumerate(matches) if i not in old] or matches
 
 
 def _qualified(matches: list[re.Match[str]], text: str, qualifiers: list[str]) -> re.Match[str]:
@@ -513,7 +576,9 @@ def introduced(kind: str, question: str, before: str) -> bool:
 #: Bodies named only by their kind, without a name or a role of their own.
 _GENERIC_BODY = re.compile(r"(?:(?:de|het|alle|onze|die)\s+(?:\w+\s+)?)?(?:organisaties?|instanties?|partners?)")
 #: "met wie", "door wie", "aan wie": the preposition that marks the answer in the sentence.
-_WHO_PREPOSITION = re.compile(r"^\W*(met|door|aan|voor|bij|van|op|with|by|to|for|from)\s+(?:wie|whom?)\b", re.I)
+_WHO_PREPOSITION = re.compile(
+    r"^\W*(?:met\s+(?:be)?hulp\s+|samen\s+)?(met|door|aan|voor|bij|van|op|with|by|to|for|from)\s+(?:wie|whom?)\b", re.I
+)
 
 #: A share: a percentage, "een op de vijf", "twee derde", "de helft".
 SHARE = re.compile(

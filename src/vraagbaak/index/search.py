@@ -213,6 +213,7 @@ class Searcher:
             english=is_english(query),
             english_min_similarity=c.answer_english_min_similarity,
             sentence_terms=self._sentence_terms,
+            unshared_min_similarity=c.answer_unshared_min_similarity,
         )
 
     def _sentence_terms(self, passage: Passage) -> list[set[str]]:
