@@ -317,7 +317,7 @@ def test_a_provision_s_number_answers_which_article():
 
 def test_a_form_s_not_applicable_answers_no():
     p = passage(["n.v.t."], section="4. Toelichting")
-    assert ask("Bevat de nota een toelichting?", [p], {p.id: [0.82]}).text == "Nee"
+    assert ask("Bevat de nota een toelichting?", [p], {p.id: [0.82]}, unshared_min_similarity=0.82).text == "Nee"
 
 
 def test_a_yes_no_question_about_extra_money_is_answered_by_a_sentence_about_money():
@@ -418,3 +418,10 @@ def test_a_sentence_that_names_the_subject_beats_a_slightly_closer_one_that_does
 )
 def test_what_more_questions_ask_for(question, kind):
     assert answer_kind(question) == kind
+
+
+def test_a_yes_no_question_is_not_answered_by_a_close_sentence_about_something_else():
+    p = passage(["We verstevigen de zorgplicht van online gokaanbieders en stellen een reclameverbod in."])
+    question = "Wordt de kansspelbelasting verhoogd?"  # shares no term with the sentence
+    assert ask(question, [p], {p.id: [0.81]}, unshared_min_similarity=0.82) is None
+    assert ask(question, [p], {p.id: [0.83]}, unshared_min_similarity=0.82).text == "Ja"  # close enough on its own

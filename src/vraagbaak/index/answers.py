@@ -240,7 +240,7 @@ def find_answer(
     the question's subject and not only its tone: a sentence needs ``min_key_overlap`` of the
     question's terms (in it and, when it points back, the sentence before), the best passage's
     sentence closest to the question ``min_top_key_overlap``. An English question shares no terms
-    with Dutch text, so for it (``english``), as for a yes/no question, the best passage's sentences
+    with Dutch text, so for it (``english``) the best passage's sentences
     need a similarity only: for English ``english_min_similarity``, since without words in common
     the similarity has to carry the whole judgement. ``sentence_terms`` gives a passage's sentences'
     key terms (the searcher keeps them, so a passage's sentences are analysed once, not per question).
@@ -288,12 +288,13 @@ def find_answer(
                 # before, so it is judged half by that one's similarity.
                 sim = (sim + float(scores[i - 1])) / 2 if scores[i - 1] > sim else sim
             overlap = len(asked & held) / len(asked) if asked else 1.0
-            # The best passage's own sentences need the similarity only where words cannot be shared: a yes/no
-            # question's paraphrase, an English question about Dutch text.
-            # So does one that is close enough on its own: a paraphrase shares no words ("de IT van het Openbaar
-            # Ministerie" is "de IT-systemen van het OM").
+            # The best passage's own sentences need the similarity only where words cannot be shared: an English
+            # question about Dutch text, or a sentence close enough on its own, as a paraphrase shares no words
+            # ("de IT van het Openbaar Ministerie" is "de IT-systemen van het OM"). A yes/no question has no
+            # waiver of its own: "Wordt de kansspelbelasting verhoogd?" is not answered "Ja" by a sentence
+            # about gambling that is merely close.
             unshared = rank == 1 and unshared_min_similarity is not None and sim >= unshared_min_similarity
-            waived = (rank == 1 and (kind == "yesno" or english)) or unshared
+            waived = (rank == 1 and english) or unshared
             # The best passage's sentence closest to the question, which the answerability rule judged, needs less.
             bar = min_top_key_overlap if rank == 1 and i == best_sentence else min_key_overlap
             # A sentence that shares fewer terms than an answer needs can still be shown beside it (below).
