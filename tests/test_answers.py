@@ -414,6 +414,15 @@ def test_a_sentence_that_names_the_subject_beats_a_slightly_closer_one_that_does
         ("Naar welk land kijkt het kabinet?", "place"),
         ("Welk land heeft al een meldpunt?", "place"),
         ("Welke stappen zet het kabinet?", "sentence"),
+        # Any verb before its subject opens a yes/no question; keywords and question words do not.
+        ("Kijkt het kabinet naar een hogere leeftijdsgrens?", "yesno"),
+        ("Lost het openhouden van lege gebouwen het tekort op?", "yesno"),
+        ("budget aanpak Ons voetbal is voor iedereen", "sentence"),
+        # "Waar" asks a place, unless it belongs to a preposition: "waar ... over", "waar ... om".
+        ("Waar loopt de proef met een casemanager voor slachtoffers?", "place"),
+        ("Welke oude gevangenislocatie wil DJI weer gebruiken?", "place"),
+        ("Waar gaat de brief over?", "sentence"),
+        ("Waar draaide het afgelopen jaar om bij bewaken en beveiligen?", "sentence"),
     ],
 )
 def test_what_more_questions_ask_for(question, kind):

@@ -135,6 +135,15 @@ YESNO = re.compile(
     r"|does|do|is|are|will|can|has|have|should|must)\b",
     re.I,
 )
+#: Any other verb that opens a question before its subject: "Kijkt het kabinet naar ...?", "Lost dat het tekort
+#: op?". The first word is no question word and the second a determiner or a pronoun, so "budget aanpak
+#: voetbal" (keywords) and "Welke stappen ...?" are not yes/no questions.
+_VERB_FIRST = re.compile(
+    r"^\W*(?!(?:wie|wat|waar\w*|wanneer|hoe\w*|welke?|waarom|who|what|where|when|how|which|why)\b)[a-z]\w+\s+"
+    r"(?:het|de|een|er|u|je|jij|ik|we|wij|zij|ze|hij|men|dit|deze|dat|die|alle|iemand|mensen|gemeenten|the|a|an"
+    r"|you|we|they|it|there)\s",
+    re.I,
+)
 #: How long something takes or lasts, and how often it happens: the amounts a "hoe lang" or "hoe vaak" asks.
 DURATION = re.compile(rf"\b{_NUM}\s+(?:uur|minuten|dagen|werkdagen|weken|maanden|jaar|jaren)\b", re.I)
 FREQUENCY = re.compile(
@@ -150,6 +159,15 @@ ARTICLE = re.compile(r"\b(?:artikel(?:en)?|art\.)\s+\d+[a-z]?(?:(?:\s*,\s*|\s+en
 _ASKS_SHARE = re.compile(r"\b(?:welk|hoe\s+groot)\s+(?:deel|aandeel|percentage)\b|\bwhat\s+share\b", re.I)
 _ASKS_PERIOD = re.compile(r"\b(?:in\s+)?welke\s+(?:periode|maand|maanden)\b|\bwhat\s+period\b", re.I)
 
+#: "Waar loopt de proef?", "Welke oude gevangenislocatie ...?": a place, which the answer cuts from its sentence. Not
+#: "Waar draaide het om?" or "Waar gaat de brief over?", whose "waar" belongs to a preposition at the end; and not a
+#: kind the answerability check knows (index/answer_types.py), since "where" is answered by a body as often as a name.
+_ASKS_WHERE = re.compile(
+    r"^\W*(?:waar|where)\s(?!.*\b(?:om(?!\s+\w+\s+te\b)|over|mee|toe)\b)"
+    r"(?!.*\b(?:voor|aan|op|van|door|naar|uit|in|about|for|from)\W*$)"
+    r"|\bwelke\s+(?:\w+\s+)?\w*(?:locaties?|plekken|plek)\b",
+    re.I,
+)
 #: A planning's heading for the rows without a date, and a yes/no question that asks whether there is one.
 _UNPLANNED = re.compile(r"\bnader\s+te\s+bepalen\b", re.I)
 _ASKS_SCHEDULE = re.compile(r"\b(?:datum|planning|gepland|ingepland|termijn|tijdpad|date|scheduled|planned)\b", re.I)
@@ -211,7 +229,9 @@ def answer_kind(question: str) -> str:
         return "percentage"
     if _ASKS_FREQUENCY.search(question) or _ASKS_DURATION.search(question):
         return "count"
-    if YESNO.search(question):  # "Is er al een planning voor ...?" asks yes or no, not when
+    if _ASKS_WHERE.search(question):
+        return "place"
+    if YESNO.search(question) or _VERB_FIRST.search(question):  # "Is er al een planning voor ...?": yes or no
         return "yesno"
     # "In welke periode ...", and keyword questions: "Coördinatiewet planning", "richtlijn ontneming wanneer"
     if _ASKS_PERIOD.search(question) or PLANNING.search(question):
