@@ -434,3 +434,9 @@ def test_a_yes_no_question_is_not_answered_by_a_close_sentence_about_something_e
     question = "Wordt de kansspelbelasting verhoogd?"  # shares no term with the sentence
     assert ask(question, [p], {p.id: [0.81]}, unshared_min_similarity=0.82) is None
     assert ask(question, [p], {p.id: [0.83]}, unshared_min_similarity=0.82).text == "Ja"  # close enough on its own
+
+
+def test_a_year_before_a_count_does_not_swallow_the_counts_number():
+    p = passage(["Slachtofferhulp Nederland krijgt er in 2026 vijftien medewerkers bij voor slachtoffers van fraude."])
+    a = ask("Hoeveel medewerkers krijgt Slachtofferhulp Nederland erbij?", [p], {p.id: [0.86]})
+    assert (a.kind, a.text) == ("count", "vijftien medewerkers")

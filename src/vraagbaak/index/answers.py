@@ -88,7 +88,8 @@ QUARTER_HEADING = re.compile(
     r"^(?:[Kk]wartaal\s+[1-4]\s+(?:19|20)\d\d|Q[1-4]\s+(?:19|20)\d\d|(?:[Pp]lanning\s+)?[Nn]ader\s+te\s+bepalen)$"
 )
 COUNT = re.compile(
-    rf"\b{_COUNT_NUM}(?:\s+(?:extra|nieuwe|meer|duizend|miljoen))?\s+(?!euro\b|procent\b|jaar\b|uur\b|{_MONTHS}\b)"
+    # Not a year before a number ("in 2026 vijftien medewerkers"): the match would swallow the count's number.
+    rf"\b(?!(?:19|20)\d\d\s+{_COUNT_NUM}\b){_COUNT_NUM}(?:\s+(?:extra|nieuwe|meer|duizend|miljoen))?\s+(?!euro\b|procent\b|jaar\b|uur\b|{_MONTHS}\b)"
     r"[a-zà-ÿ][\w'-]{2,}",
     re.I,
 )
