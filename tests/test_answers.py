@@ -440,3 +440,13 @@ def test_a_year_before_a_count_does_not_swallow_the_counts_number():
     p = passage(["Slachtofferhulp Nederland krijgt er in 2026 vijftien medewerkers bij voor slachtoffers van fraude."])
     a = ask("Hoeveel medewerkers krijgt Slachtofferhulp Nederland erbij?", [p], {p.id: [0.86]})
     assert (a.kind, a.text) == ("count", "vijftien medewerkers")
+
+
+def test_the_member_a_motion_is_named_after_answers_no_who_question():
+    p = passage(
+        [
+            "We zorgen voor wettelijke verankering van de Nationaal Coördinator Antisemitismebestrijding in lijn"
+            " met de aangenomen motie van het lid Bamenga c.s."
+        ]
+    )
+    assert ask("Wie is de Nationaal Coördinator Antisemitismebestrijding?", [p], {p.id: [0.86]}) is None

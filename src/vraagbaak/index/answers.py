@@ -15,8 +15,12 @@ kind the question asks for:
 A candidate sentence must be about the question, by its own similarity and by sharing the
 question's key terms (counted in the sentence before too when the sentence points back to it:
 "Dit doen we samen met de NOVA"), and its span must not merely repeat the question ("Wie is de
-Nationaal Coördinator?" is not answered by "de Nationaal Coördinator"). Qualifiers in the question
-(a year, "structureel", "maximaal", a name) pick between candidates; a who-question's preposition
+Nationaal Coördinator?" is not answered by "de Nationaal Coördinator"). A sentence of the best
+passage may also answer on its own similarity, since a paraphrase shares no words ("de IT van het
+Openbaar Ministerie" is "de IT-systemen van het OM"). Qualifiers in the question
+(a year, "structureel" or "elk jaar", "maximaal", a name) pick between candidates; a change answers
+with its new value ("van 35.000 euro naar 50.000 euro"), a table with the row that names the
+question's subject ("Ransomware | 9 procent | 112.000 euro"); a who-question's preposition
 picks the name it introduces ("met wie" -> "samen met de NOVA"), a count question's noun the number
 that counts it ("Hoeveel kinderen" -> "2.870 kinderen", never "2026 wachtten"). "Hoe lang" asks a
 duration, "hoe vaak" a frequency, "welk deel" a share ("een op de vijf"), "in welke periode" a
@@ -579,7 +583,8 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
 #: The words before a name that make it a title: a motion or an amendment named after its members, a judgment
 #: named after its parties ("het Varkens in Nood-arrest" is written the other way and never matches).
 _TITLED = re.compile(
-    r"\b(?i:motie|moties|amendement|amendementen|arrest)\s+(?:(?:[A-Z][\w'-]*|van|der|de|en)(?:\s*[/,]\s*|\s+))*$"
+    r"\b(?i:motie|moties|amendement|amendementen|arrest)\s+"
+    r"(?:(?:[A-Z][\w'-]*|van|der|de|en|het|lid|leden)(?:\s*[/,]\s*|\s+))*$"
 )
 
 
