@@ -547,7 +547,10 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
     not "de Inspectie"). A place is a name after "in", "uit" or "naar", and not a body.
     """
     found: dict[int, re.Match[str]] = {}
-    for pattern in (_BODY_PHRASE, NAME_RUN) if kind == "who" else (NAME_RUN,):
+    # "Wie is de Nationaal Coördinator?" asks who holds a post: a person's name, never a body ("het ministerie van
+    # OCW") nor an acronym ("OCW") beside the post.
+    identity = kind == "who" and _ASKS_IDENTITY.search(question) is not None
+    for pattern in (_BODY_PHRASE, NAME_RUN) if kind == "who" and not identity else (NAME_RUN,):
         for m in pattern.finditer(text):
             opener = (m.start() == 0 or fold(m.group()) in STOPWORDS) and _sentence_word(m.group())
             if opener and not _BODY.search(fold(m.group())):
@@ -557,8 +560,10 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
             words = set(re.findall(r"\w+", fold(m.group())))
             if not words or words <= asked | _FILLER:
                 continue
-            if kind == "place" and _BODY.search(fold(m.group())):
-                continue  # "de Inspectie Justitie en Veiligheid" is no place
+            if (kind == "place" or identity) and _BODY.search(fold(m.group())):
+                continue  # "de Inspectie Justitie en Veiligheid" is no place, and no person
+            if identity and re.match(r"(?:de|het)\s|[A-Z]{2,}$", m.group()):
+                continue  # a person takes no article ("de Holocaust") and is no acronym ("OCW")
             if _GENERIC_BODY.fullmatch(fold(m.group())):
                 continue  # "instanties", "de partners": a kind of body, no answer to who
             if m.start() not in found or len(m.group()) > len(found[m.start()].group()):
@@ -599,6 +604,9 @@ def introduced(kind: str, question: str, before: str) -> bool:
     words = re.findall(r"\w+", before[-20:].lower())
     return bool(words) and words[-1] in markers
 
+
+#: "Wie is de coördinator?", "Who is the state secretary?": who holds a post.
+_ASKS_IDENTITY = re.compile(r"^\W*(?:wie|who)\s+(?:is|was|are)\s+(?:op\s+dit\s+moment\s+|nu\s+)?(?:de|het|the)\s", re.I)
 
 #: Bodies named only by their kind, without a name or a role of their own.
 _GENERIC_BODY = re.compile(r"(?:(?:de|het|alle|onze|die)\s+(?:\w+\s+)?)?(?:organisaties?|instanties?|partners?)")
