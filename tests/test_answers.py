@@ -457,3 +457,13 @@ def test_who_holds_a_post_is_answered_by_a_persons_name_not_a_body_beside_it():
     assert ask("Wie is de Nationaal Coördinator?", [p], {p.id: [0.86]}) is None
     named = passage(["Eddo Verdoner werkt sinds 2021 als Nationaal Coördinator samen met het ministerie van OCW."])
     assert ask("Wie is de Nationaal Coördinator?", [named], {named.id: [0.86]}).text == "Eddo Verdoner"
+
+
+def test_a_yes_no_question_about_a_planned_bill_answers_with_its_quarter():
+    row = passage(["Nader rapport / indiening TK - Wet gemeentelijk toezicht seksbedrijven"], section="Kwartaal 2 2026")
+    a = ask("Is de Wet gemeentelijk toezicht seksbedrijven al gepland?", [row], {row.id: [0.86]})
+    assert (a.kind, a.text) == ("yesno", "Ja, Kwartaal 2 2026")
+    later = passage(
+        ["Nader rapport / indiening TK - Wet gemeentelijk toezicht seksbedrijven"], section="Nader te bepalen"
+    )
+    assert ask("Is de Wet gemeentelijk toezicht seksbedrijven al gepland?", [later], {later.id: [0.86]}).text == "Nee"

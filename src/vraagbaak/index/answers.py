@@ -645,6 +645,8 @@ def _answer(
         text = _shorten(sentence)
     elif c.kind == "yesno" and _UNPLANNED.search(p.section) and _ASKS_SCHEDULE.search(question):
         text = "Nee"  # "Is er al een datum voor ...?": a planning row under "nader te bepalen" has none
+    elif c.kind == "yesno" and QUARTER_HEADING.match(p.section) and _ASKS_SCHEDULE.search(question):
+        text = f"Ja, {p.section}"  # "Is de wet al gepland?": a dated planning row says when, and so does its yes
     elif c.kind == "yesno":
         text = (
             "Nee" if NEGATION.search(sentence) or (_ASKS_FUNDS.search(question) and NO_EXTRA.search(sentence)) else "Ja"
