@@ -467,3 +467,15 @@ def test_a_yes_no_question_about_a_planned_bill_answers_with_its_quarter():
         ["Nader rapport / indiening TK - Wet gemeentelijk toezicht seksbedrijven"], section="Nader te bepalen"
     )
     assert ask("Is de Wet gemeentelijk toezicht seksbedrijven al gepland?", [later], {later.id: [0.86]}).text == "Nee"
+
+
+def test_a_part_of_a_whole_is_counted_whole_with_its_adjective():
+    p = passage(["In 38 van de 120 bestudeerde dossiers nam de onveiligheid voor het kind tijdens het wachten toe."])
+    a = ask("In hoeveel onderzochte dossiers werd de situatie voor het kind onveiliger?", [p], {p.id: [0.86]})
+    assert (a.kind, a.text) == ("count", "38 van de 120 bestudeerde dossiers")
+
+
+def test_names_joined_by_and_with_the_preposition_again_are_one_answer():
+    p = passage(["Het rapport is aangeboden aan de minister van Justitie en aan de staatssecretaris van VWS."])
+    a = ask("Aan wie heeft de inspectie het rapport aangeboden?", [p], {p.id: [0.86]})
+    assert a.text == "de minister van Justitie en aan de staatssecretaris van VWS"

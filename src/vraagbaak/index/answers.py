@@ -93,8 +93,12 @@ QUARTER_HEADING = re.compile(
 )
 COUNT = re.compile(
     # Not a year before a number ("in 2026 vijftien medewerkers"): the match would swallow the count's number.
-    rf"\b(?!(?:19|20)\d\d\s+{_COUNT_NUM}\b){_COUNT_NUM}(?:\s+(?:extra|nieuwe|meer|duizend|miljoen))?\s+(?!euro\b|procent\b|jaar\b|uur\b|{_MONTHS}\b)"
-    r"[a-zà-ÿ][\w'-]{2,}",
+    rf"\b(?!(?:19|20)\d\d\s+{_COUNT_NUM}\b)"
+    # A part of a whole is counted whole: "38 van de 120 bestudeerde dossiers", not "120 bestudeerde".
+    rf"(?:{_COUNT_NUM}\s+van\s+de\s+)?"
+    rf"{_COUNT_NUM}(?:\s+(?:extra|nieuwe|meer|duizend|miljoen))?\s+(?!euro\b|procent\b|jaar\b|uur\b|{_MONTHS}\b)"
+    # An adjective before the counted noun belongs to the count: "120 bestudeerde dossiers".
+    r"(?:[a-zà-ÿ][\w'-]+e\s+(?=[a-zà-ÿ]))?[a-zà-ÿ][\w'-]{2,}",
     re.I,
 )
 PENALTY = re.compile(
@@ -624,7 +628,9 @@ SHARE = re.compile(
 )
 _COUNT_OR_MONEY = re.compile(f"{_MONEY.pattern}|{_PERCENT.pattern}|{COUNT.pattern}", re.I)
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
-_LIST_JOIN = re.compile(r",\s*|\s+(?:en|of|and|or)\s+|,\s+(?:en|of)\s+")
+#: What joins the names of one answer: commas, "en", and "en" with the preposition again ("aan de minister en aan
+#: de staatssecretaris").
+_LIST_JOIN = re.compile(r",\s*|,?\s+(?:en|of|and|or)\s+(?:(?:aan|met|door|bij|voor|to|with|by)\s+)?")
 _FILLER = {"de", "het", "een", "van", "en", "in", "op", "voor", "met"}
 
 
