@@ -176,3 +176,31 @@ def test_the_pipeline_checksum_changes_with_any_reader_or_the_splitter(tmp_path)
         changed.write_text(original + "\n# a fix\n", encoding="utf-8")
         assert store.pipeline_checksum(tmp_path) != before
         changed.write_text(original, encoding="utf-8")
+
+
+def test_hnsw_index_serves_document_filters(tmp_path, embedder):
+    from vraagbaak.index.search import Searcher
+
+    path = tmp_path / "hnsw"
+    build_index(DEFAULT_CORPUS, path, embedder, split=SplitConfig(), index_type="hnsw32", progress=False)
+    searcher = Searcher(load_index(path), embedder)
+    hits = searcher.search("kroongetuige", k=3, document="bijlage-7534332").hits
+    assert hits and {h.passage.document.id for h in hits} == {"bijlage-7534332"}
+
+
+def test_settings_refuse_unknown_and_renamed_keys(tmp_path):
+    from vraagbaak.settings import Settings, SettingsError
+
+    path = tmp_path / "vraagbaak.toml"
+
+    def load():
+        return Settings.load({"VRAAGBAAK_CONFIG": str(path)})
+
+    path.write_text("[retrieval]\nalpha = 0.6\n")
+    assert load().retrieval.alpha == 0.6
+    path.write_text("[retrieval]\nalpah = 0.6\n")
+    with pytest.raises(SettingsError, match=r"unknown \[retrieval\] settings: alpah"):
+        load()
+    path.write_text("[retrieval]\nanswer_sentences = 1\n")
+    with pytest.raises(SettingsError, match=r"answer_sentences.*answer_window"):
+        load()
