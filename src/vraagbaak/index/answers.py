@@ -145,12 +145,16 @@ YESNO = re.compile(
     re.I,
 )
 #: Any other verb that opens a question before its subject: "Kijkt het kabinet naar ...?", "Lost dat het tekort
-#: op?". The first word is no question word and the second a determiner or a pronoun, so "budget aanpak
-#: voetbal" (keywords) and "Welke stappen ...?" are not yes/no questions.
+#: op?". The second word is a determiner or a pronoun, the question ends in "?" and holds no question word
+#: anywhere, and it is no request: so "budget gemeenten jeugdzorg" (keywords), "Beschrijf de aanpak" and
+#: "Noem de maatregelen" (instructions), "Volgens de brief, wat is ...?" and "Kunt u uitleggen wat ...?"
+#: are not yes/no questions.
 _VERB_FIRST = re.compile(
-    r"^\W*(?!(?:wie|wat|waar\w*|wanneer|hoe\w*|welke?|waarom|who|what|where|when|how|which|why)\b)[a-z]\w+\s+"
-    r"(?:het|de|een|er|u|je|jij|ik|we|wij|zij|ze|hij|men|dit|deze|dat|die|alle|iemand|mensen|gemeenten|the|a|an"
-    r"|you|we|they|it|there)\s",
+    r"^(?!.*\b(?:wie|wat|waar\w*|wanneer|hoe\w*|welke?|waarom|who|what|where|when|how|which|why)\b)"
+    r"(?!\W*(?:kunt|kun|kan|wilt|wil|can|could|would|will)\s+(?:u|je|jij|you)\s+(?:\w+\s+)*?"
+    r"(?:uitleggen|vertellen|beschrijven|noemen|aangeven|geven|explain|tell|describe|list|give)\b)"
+    r"\W*[a-z]\w+\s+(?:het|de|een|er|u|je|jij|ik|we|wij|zij|ze|hij|men|dit|deze|dat|die|alle|iemand|mensen"
+    r"|gemeenten|the|a|an|you|we|they|it|there)\s.*\?\W*$",
     re.I,
 )
 #: How long something takes or lasts, and how often it happens: the amounts a "hoe lang" or "hoe vaak" asks.
@@ -168,12 +172,14 @@ ARTICLE = re.compile(r"\b(?:artikel(?:en)?|art\.)\s+\d+[a-z]?(?:(?:\s*,\s*|\s+en
 _ASKS_SHARE = re.compile(r"\b(?:welk|hoe\s+groot)\s+(?:deel|aandeel|percentage)\b|\bwhat\s+share\b", re.I)
 _ASKS_PERIOD = re.compile(r"\b(?:in\s+)?welke\s+(?:periode|maand|maanden)\b|\bwhat\s+period\b", re.I)
 
-#: "Waar loopt de proef?", "Welke oude gevangenislocatie ...?": a place, which the answer cuts from its sentence. Not
-#: "Waar draaide het om?" or "Waar gaat de brief over?", whose "waar" belongs to a preposition at the end; and not a
-#: kind the answerability check knows (index/answer_types.py), since "where" is answered by a body as often as a name.
+#: "Waar loopt de proef?", "Waar kan ik terecht?", "Welke oude gevangenislocatie ...?": a place, which the answer
+#: cuts from its sentence. Only with a verb that places something: Dutch splits "waar" from its preposition
+#: ("Waar is het geld voor bedoeld?", "Waar moet ik op letten?", "Waar komt het geld vandaan?"), which asks
+#: no place. Not a kind the answerability check knows (index/answer_types.py): a where is often a body.
 _ASKS_WHERE = re.compile(
-    r"^\W*(?:waar|where)\s(?!.*\b(?:om(?!\s+\w+\s+te\b)|over|mee|toe)\b)"
-    r"(?!.*\b(?:voor|aan|op|van|door|naar|uit|in|about|for|from)\W*$)"
+    r"^\W*waar\s(?=.*\b(?:loopt|lopen|liep|liepen|ligt|liggen|zit|zitten|terecht|gevestigd|ondergebracht|plaatsvindt"
+    r"|plaatsvinden|vindt\s+\w+(?:\s+\w+)*\s+plaats|gehouden|geopend|opent|openen|draait|draaien|wonen|woont)\b)"
+    r"|^\W*where\s+(?:is|are|was|were|will|does|do|can)\b(?!.*\b(?:from|for|about|to|on)\W*$)"
     r"|\bwelke\s+(?:\w+\s+)?\w*(?:locaties?|plekken|plek)\b",
     re.I,
 )
@@ -227,9 +233,40 @@ class Candidate:
     score: float
 
 
+#: Forms of the typed kinds that the answer cuts, but the answerability check does not use
+#: (index/answer_types.py): as a check they flagged answerable questions whose best sentence's neighbours hold no
+#: such span ("Welke toezichthouder stelde vast ...?", "Naar welk land kijkt het kabinet?").
+#: A noun that is a sum of money: "Hoeveel schade richt een aanval aan?" is answered in euros.
+_ASKS_MONEY = re.compile(
+    r"\bhoeveel\s+(?:schade|subsidie|vergoeding|compensatie|financiering|middelen|opbrengst|omzet|salaris"
+    r"|investering)\b|\bhow\s+much\s+(?:damage|compensation|funding)\b"
+    r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:\w+\s+){0,2}(?:budget|costs?)\b",
+    re.I,
+)
+#: A body by its kind, compounds too ("welke overheidsdienst", "welke toezichthouder"), and "met hulp van wie".
+_ASKS_BODY = re.compile(
+    r"\bwelke\s+\w*(?:organisaties?|instanties?|dienst|diensten|toezichthouders?|colleges?)\b"
+    r"|\bwelk\s+\w*(?:ministerie|college|orgaan)\b|^\W*(?:met\s+(?:be)?hulp\s+van|samen\s+met)\s+wie\b",
+    re.I,
+)
+#: A country or region: "Naar welk land kijkt het kabinet?", "Welk land heeft al een meldpunt?".
+_ASKS_COUNTRY = re.compile(
+    r"\b(?:in|naar|uit)\s+welke?\s+(?:land|landen)\b"
+    r"|^\W*welke?\s+(?:land|landen|stad|steden|regio'?s?|provincies?)\s+(?:heeft|hebben|is|zijn|wordt|worden|doet"
+    r"|doen|kijk\w*)\b",
+    re.I,
+)
+
+
 def answer_kind(question: str) -> str:
     """What :func:`find_answer` looks for: a typed kind, ``yesno``, or ``sentence`` for open questions."""
     kind = question_kind(question)
+    if kind in (None, "amount") and _ASKS_MONEY.search(question):
+        return "money"
+    if kind is None and _ASKS_BODY.search(question):
+        return "who"
+    if kind is None and _ASKS_COUNTRY.search(question):
+        return "place"
     if kind is not None:
         return KIND_OF.get(kind, kind)
     if _ASKS_ARTICLE.search(question):
@@ -450,7 +487,7 @@ def _span(
     if not kept:
         return None
     kept = _in_named_row(kept, text, question)
-    if kind != "date" and not _ASKS_OLD.search(question):
+    if kind not in ("date", "clock") and not _ASKS_OLD.search(question):
         kept = _new_values(kept, text)
     if kind == "count":  # what the question counts comes first ("Hoeveel agenten" -> "1.200 agenten"), then qualifiers
         kept = [m for m in kept if _counts_what_is_asked(question, m) == _counts_what_is_asked(question, kept[0])]
@@ -472,19 +509,25 @@ def _in_named_row(matches: list[re.Match[str]], text: str, question: str) -> lis
     """
     if len(matches) < 2 or "|" not in text:
         return matches
-    asked = {w[:5] for w in re.findall(r"\w{4,}", fold(question)) if w not in STOPWORDS}
+    # A longer word names the subject more narrowly: "ransomware-aanval" is the Ransomware row before the
+    # "DDoS-aanval" one, and before a "Gemiddeld" row for "gemiddeld".
+    asked = {w[:5]: len(w) for w in re.findall(r"\w{4,}", fold(question)) if w not in STOPWORDS}
     best, best_held = None, 0
     for row in _ROW.finditer(text):
         inside = [m for m in matches if row.start() <= m.start() < row.end()]
-        held = len(asked & {w[:5] for w in re.findall(r"\w{4,}", fold(row.group()))})
+        held = sum(asked.get(w, 0) for w in {w[:5] for w in re.findall(r"\w{4,}", fold(row.group()))})
         if inside and held > best_held:
             best, best_held = inside, held
     return best or matches
 
 
-#: A change of a value, "van 35.000 euro naar 50.000 euro": the text between the old value and the new one.
+#: A change of a value, "van 35.000 euro naar 50.000 euro": the text between the old value and the new one. Not
+#: "van 9.00 tot 17.00 uur" or "van 20 tot 30 procent": a range, whose first value is as much an answer as its
+#: last. English "from X to Y" is a change only beside a verb of change ("raised from 35,000 to 50,000").
 _FROM = re.compile(r"\b(?:van|from)\s+(?:(?:maximaal|ongeveer|circa|ruim|about)\s+)?$", re.I)
-_TO = re.compile(r"\s+(?:naar|tot|to)\s+(?:(?:maximaal|ongeveer|circa|ruim|about)\s+)?", re.I)
+_TO = re.compile(r"\s+naar\s+(?:(?:maximaal|ongeveer|circa|ruim)\s+)?", re.I)
+_TO_EN = re.compile(r"\s+to\s+(?:about\s+)?", re.I)
+_CHANGES_EN = re.compile(r"\b(?:increase|raise|rais|reduc|cut|lower|shorten|extend|rise|rose|grow|grew)\w*", re.I)
 #: A question about the value before a change.
 _ASKS_OLD = re.compile(r"\b(?:was|waren|eerder|voorheen|vroeger|oude|previously|used\s+to)\b", re.I)
 
@@ -492,10 +535,12 @@ _ASKS_OLD = re.compile(r"\b(?:was|waren|eerder|voorheen|vroeger|oude|previously|
 def _new_values(matches: list[re.Match[str]], text: str) -> list[re.Match[str]]:
     """The amounts without those a change leaves behind: "verhoog ik de uitkering van 35.000 euro naar 50.000
     euro" answers "Hoeveel kan een slachtoffer krijgen?" with the new 50.000 (the old one stays when it is alone)."""
+    to = _TO_EN if _CHANGES_EN.search(text) else _TO
     old = {
         i
         for i, (m, n) in enumerate(itertools.pairwise(matches))
-        if _FROM.search(text[max(0, m.start() - 30) : m.start()]) and _TO.fullmatch(text[m.end() : n.start()])
+        if _FROM.search(text[max(0, m.start() - 30) : m.start()])
+        and (_TO.fullmatch(text[m.end() : n.start()]) or to.fullmatch(text[m.end() : n.start()]))
     }
     return [m for i, m in enumerate(matches) if i not in old] or matches
 
@@ -559,7 +604,7 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
             opener = (m.start() == 0 or fold(m.group()) in STOPWORDS) and _sentence_word(m.group())
             if opener and not _BODY.search(fold(m.group())):
                 continue  # "Zo", "Dit", "Aan:": capitalised because it opens a sentence or a line, not a name
-            if _TITLED.search(text[: m.start()]):
+            if _TITLED.search(text[: m.start()]) and not _ASKS_MOTION.search(question):
                 continue  # "de motie Van Nispen/Palmen": the members a motion is named after do not act in it
             words = set(re.findall(r"\w+", fold(m.group())))
             if not words or words <= asked | _FILLER:
@@ -610,7 +655,15 @@ def introduced(kind: str, question: str, before: str) -> bool:
 
 
 #: "Wie is de coördinator?", "Who is the state secretary?": who holds a post.
-_ASKS_IDENTITY = re.compile(r"^\W*(?:wie|who)\s+(?:is|was|are)\s+(?:op\s+dit\s+moment\s+|nu\s+)?(?:de|het|the)\s", re.I)
+#: Only posts a person holds, named (capitalised) or by such a role: "Wie is de uitvoerder van de regeling?" is
+#: answered by a body ("het CJIB"), "Wie is de verantwoordelijke minister?" by a role.
+_ASKS_IDENTITY = re.compile(
+    r"^\W*(?i:wie|who)\s+(?i:is|was)\s+(?i:op\s+dit\s+moment\s+|nu\s+)?(?i:de|het|the)\s+(?i:huidige\s+|current\s+)?"
+    r"(?:[A-Z]\w*|(?i:\w*(?:co[öo]rdinator|kwartiermaker|voorzitter|directeur|ombudsman|commissaris|chair|director)))\b"
+)
+
+#: A question about a motion or an amendment itself ("Wie diende de motie in?"): its member is the answer.
+_ASKS_MOTION = re.compile(r"\b(?:motie|moties|amendement|amendementen|motion|amendment)s?\b", re.I)
 
 #: Bodies named only by their kind, without a name or a role of their own.
 _GENERIC_BODY = re.compile(r"(?:(?:de|het|alle|onze|die)\s+(?:\w+\s+)?)?(?:organisaties?|instanties?|partners?)")
@@ -652,7 +705,11 @@ def _answer(
     elif c.kind == "yesno" and _UNPLANNED.search(p.section) and _ASKS_SCHEDULE.search(question):
         text = "Nee"  # "Is er al een datum voor ...?": a planning row under "nader te bepalen" has none
     elif c.kind == "yesno" and QUARTER_HEADING.match(p.section) and _ASKS_SCHEDULE.search(question):
-        text = f"Ja, {p.section}"  # "Is de wet al gepland?": a dated planning row says when, and so does its yes
+        # "Is de wet al gepland?": a dated planning row says when, and so does its answer; a row that negates ("niet
+        # meer nodig") or a year the question names that the row's quarter is not ("in 2027 gepland?") is a no.
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+        no = NEGATION.search(sentence) or (years and not years & set(re.findall(r"(?:19|20)\d\d", p.section)))
+        text = f"{'Nee' if no else 'Ja'}, {p.section}"
     elif c.kind == "yesno":
         text = (
             "Nee" if NEGATION.search(sentence) or (_ASKS_FUNDS.search(question) and NO_EXTRA.search(sentence)) else "Ja"

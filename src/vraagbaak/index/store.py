@@ -39,6 +39,15 @@ SOURCES_DIR = "sources"
 SPARSE_FILE = "sparse.npz"
 
 
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
 def pipeline_checksum(root: Path | None = None) -> str:
     """The code that turns documents into passages: every reader (vraagbaak/corpus) and the splitter.
 
@@ -47,9 +56,12 @@ def pipeline_checksum(root: Path | None = None) -> str:
     The embedding cache keeps the rebuild cheap: unchanged passages are not encoded again.
     """
     root = root or Path(__file__).resolve().parent.parent  # the vraagbaak package
-    files = [*sorted((root / "corpus").glob("*.py")), root / "index" / "passages.py", root / "index" / "sentences.py"]
+    index = root / "index"
+    files = [*sorted((root / "corpus").glob("*.py")), index / "model.py", index / "passages.py", index / "sentences.py"]
     digest = hashlib.sha256()
     for path in files:
+        if not path.exists():  # an install without sources: the checksum still names what it could read
+            continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
@@ -253,6 +265,9 @@ def stale_reason(
         return f"the index type changed ({manifest.index_type} -> {index_type})"
     if manifest.pipeline != pipeline_checksum():
         return "the document readers or the splitter changed"
+    splitter = _version("langchain-text-splitters")
+    if manifest.versions.get("langchain-text-splitters", splitter) != splitter:
+        return f"langchain-text-splitters changed ({manifest.versions['langchain-text-splitters']} -> {splitter})"
     return None
 
 
