@@ -181,7 +181,8 @@ def direct_answers(default: ModeReport, cv: CrossValidation | None, fresh: dict[
         f"({answer_keys}) are chosen on the other folds (most typed answers right with at most "
         f"{MAX_UNANSWERABLE_ANSWERED:.0%} of unanswerable questions answered), and an answer is given only where "
         "that fold's abstention thresholds find the question answerable. No threshold is chosen on `fresh` or "
-        "`fresh2`; what was seen of them while rules were written is in their sections below.",
+        "`fresh2`; what was seen of them while rules were written is in their sections below. `dev3` is not held "
+        "out: the configured `answer_unshared_min_similarity` and the answer rules of 2026-12-01 were chosen on it.",
         "",
         table(header, rows, align="l" + "r" * len(sets)),
         "",
@@ -294,7 +295,8 @@ FRESH_NOTES = {
     "fresh2": "questions written on 2026-12-01 by an author who saw only the documents (not the code, the other "
     "sets or the report), with more near-miss unanswerable questions and paraphrases than the other sets. No "
     "threshold or rule was chosen by their results, but `make eval` showed their figures while the day's answer "
-    "rules were written, and their answered unanswerable questions were seen once (docs/quality.md).",
+    "rules were written, their answered unanswerable questions were seen once, and one question (h058, the same as "
+    "gold g159) was seen in a search of the question files (docs/quality.md).",
     "dev3": "questions written later on 2026-12-01 the way fresh2 was, by another author who saw only the documents. "
     "**Not held out:** the answer rules of that session were written against its failures, and "
     "`answer_unshared_min_similarity` and the key-term weight were chosen on it, the gold set and the documents' gold "
