@@ -433,10 +433,16 @@ def test_a_yes_no_question_is_not_answered_by_a_close_sentence_about_something_e
     p = passage(["We verstevigen de zorgplicht van online gokaanbieders en stellen een reclameverbod in."])
     question = "Wordt de kansspelbelasting verhoogd?"  # shares no term with the sentence
     assert ask(question, [p], {p.id: [0.81]}, unshared_min_similarity=0.82) is None
-    # A paraphrase that shares no word answers when it is close enough on its own.
-    q = passage(["Het wetsvoorstel om psychisch geweld strafbaar te stellen gaat voor de zomer in consultatie."])
+    # Close enough on its own is not enough for a yes or no: nothing around the sentence names the subject.
+    assert ask(question, [p], {p.id: [0.84]}, unshared_min_similarity=0.82) is None
+    # A paraphrase whose sentence shares no word answers when its heading (or a neighbour) names the subject.
+    sentence = "Het wetsvoorstel om psychisch geweld strafbaar te stellen gaat voor de zomer in consultatie."
+    q = passage([sentence], section="Geweld binnen een relatie")
     paraphrase = "Wordt emotionele mishandeling binnen een relatie een misdrijf?"
     assert ask(paraphrase, [q], {q.id: [0.84]}, unshared_min_similarity=0.82).text == "Ja"
+    assert (
+        ask(paraphrase, [passage([sentence])], {passage([sentence]).id: [0.84]}, unshared_min_similarity=0.82) is None
+    )
 
 
 def test_a_year_before_a_count_does_not_swallow_the_counts_number():

@@ -357,9 +357,14 @@ def find_answer(
             # The best passage's own sentences need the similarity only where words cannot be shared: an English
             # question about Dutch text, or a sentence close enough on its own, as a paraphrase shares no words
             # ("de IT van het Openbaar Ministerie" is "de IT-systemen van het OM"). A yes/no question has no
-            # waiver of its own: "Wordt de kansspelbelasting verhoogd?" is not answered "Ja" by a sentence
-            # about gambling that is merely close.
+            # waiver of its own.
             unshared = rank == 1 and unshared_min_similarity is not None and sim >= unshared_min_similarity
+            if unshared and kind == "yesno" and not overlap:
+                # A "Ja" or "Nee" states a fact about the question's subject, so the text around the sentence must
+                # name some of it: "Wordt de kansspelbelasting verhoogd?" is no "Ja" from a close sentence on
+                # prison places, whose neighbours and heading share no word with it either.
+                around = (terms[i - 1] if i > 0 else set()) | (terms[i + 1] if i + 1 < len(terms) else set())
+                unshared = bool(asked & (around | key_terms(passage.section)))
             waived = (rank == 1 and english) or unshared
             # The best passage's sentence closest to the question, which the answerability rule judged, needs less.
             bar = min_top_key_overlap if rank == 1 and i == best_sentence else min_key_overlap
