@@ -68,7 +68,7 @@ class RetrievalConfig:
     answer_english_min_similarity: float = 0.82
     #: A sentence of the best passage that shares fewer key terms than the bars above still answers with this
     #: cosine (a paraphrase shares no words); 1.0: never. Chosen on dev3, the documents' gold set and gold together
-    #: (docs/quality.md); eval/crossval.py re-chooses it per fold, and the folds turn it off (eval/report.md).
+    #: (docs/quality.md); eval/crossval.py re-chooses it per fold, and most folds turn it off (eval/report.md).
     answer_unshared_min_similarity: float = 0.82
     #: flat (exact) below 100,000 passages, hnsw32 above (eval/bench.md, scale curve)
     index_type: str = "flat"
