@@ -143,6 +143,16 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
         if candidate is None and not result.answerable and result.query_vector is not None:
             candidate = searcher.answer(q.question, result.hits, result.query_vector)
 
+        # The service runs the subject test only where the cheaper signals let the question through; replaying
+        # looser thresholds needs it for the others too.
+        subject_gain = result.signals.subject_gain
+        if (
+            subject_gain is None
+            and result.query_vector is not None
+            and searcher.subject_test_applies(q.question, result.hits)
+        ):
+            subject_gain = searcher.subject_gain(q.question, result.hits[0], result.query_vector)
+
         def reanswer(changes: dict, question=q.question, hits=result.hits, qvec=result.query_vector):
             return searcher.with_config(**changes).answer(question, hits, qvec) if qvec is not None else None
 
@@ -159,7 +169,7 @@ def run_mode(searcher: Searcher, gold: list[GoldQuestion], *, progress: bool = T
                 seconds=result.timings["total"],
                 english=result.signals.english,
                 type_ok=result.signals.type_ok,
-                subject_gain=result.signals.subject_gain,
+                subject_gain=subject_gain,
                 top_source=top.document.source if top else None,
                 answer=result.answer,
                 candidate_answer=candidate,

@@ -25,8 +25,8 @@ class AnswerSignals:
     #: measured whether or not the rule is set to use it, so that the evaluation can replay both.
     type_ok: bool
     #: How much closer the question is to the best passage than the question without its absent rare
-    #: terms (index/coverage.py); None when it has none or nothing else, is English, has no hits, or the
-    #: test is off.
+    #: terms (index/coverage.py); None when it has none or nothing else, is English, has no hits, the
+    #: test is off, or the cheaper signals already found the question not answerable.
     subject_gain: float | None = None
 
 

@@ -172,14 +172,18 @@ class Searcher:
         ]
         signals = self.answer_signals(query, ranking, hits, qvec)
         c = self.config
-        answerable = is_answerable(
-            signals,
-            min_similarity=c.min_similarity,
-            min_sparse_overlap=c.min_sparse_overlap,
-            english_offset=c.english_similarity_offset,
-            type_check=c.answer_type_check,
-            min_subject_gain=None if c.min_subject_gain <= -1 else c.min_subject_gain,  # -1: off
-        )
+        rule = {
+            "min_similarity": c.min_similarity,
+            "min_sparse_overlap": c.min_sparse_overlap,
+            "english_offset": c.english_similarity_offset,
+            "type_check": c.answer_type_check,
+        }
+        answerable = is_answerable(signals, **rule)
+        if answerable and self.subject_test_applies(query, hits):
+            # The subject test costs an encoder pass, so it runs only where the cheaper signals let the question
+            # through (eval/harness.py measures it for the others, to replay other thresholds).
+            signals = replace(signals, subject_gain=self.subject_gain(query, hits[0], qvec))
+            answerable = is_answerable(signals, **rule, min_subject_gain=c.min_subject_gain)
         answer = self.answer(query, hits, qvec) if answerable else None
         if answer is not None:  # the answer's sentence is its passage's highlight
             for hit in hits:
@@ -350,19 +354,17 @@ class Searcher:
     def answer_signals(self, query: str, ranking: Ranking, hits: list[Hit], qvec: np.ndarray) -> AnswerSignals:
         """What :func:`is_answerable` needs to know about this question and its best passage."""
         type_ok = bool(hits) and answer_type_satisfied(query, self.answer_region(hits[0], qvec))
-        english = is_english(query)
         return AnswerSignals(
             has_hits=bool(hits),
             top_similarity=ranking.dense_top,
             top_sparse=ranking.sparse_top,
-            english=english,
+            english=is_english(query),
             type_ok=type_ok,
-            # The test costs an encoder pass for some questions, so "off" (-1) skips it: unlike type_ok, the
-            # evaluation can replay it only on outcomes recorded with it on.
-            subject_gain=None
-            if english or not hits or self.config.min_subject_gain <= -1
-            else self.subject_gain(query, hits[0], qvec),
         )
+
+    def subject_test_applies(self, query: str, hits: list[Hit]) -> bool:
+        """Whether the subject test is on and can judge this question: Dutch, with a best passage ("off" is -1)."""
+        return self.config.min_subject_gain > -1 and bool(hits) and not is_english(query)
 
     def subject_gain(self, query: str, top: Hit, qvec: np.ndarray) -> float | None:
         """How much the question's absent rare terms pull it towards its best passage (index/coverage.py).
