@@ -540,12 +540,12 @@ _ASKS_OLD = re.compile(r"\b(?:was|waren|eerder|voorheen|vroeger|oude|previously|
 def _new_values(matches: list[re.Match[str]], text: str) -> list[re.Match[str]]:
     """The amounts without those a change leaves behind: "verhoog ik de uitkering van 35.000 euro naar 50.000
     euro" answers "Hoeveel kan een slachtoffer krijgen?" with the new 50.000 (the old one stays when it is alone)."""
-    to = _TO_EN if _CHANGES_EN.search(text) else _TO
+    to = [_TO, _TO_EN] if _CHANGES_EN.search(text) else [_TO]
     old = {
         i
         for i, (m, n) in enumerate(itertools.pairwise(matches))
         if _FROM.search(text[max(0, m.start() - 30) : m.start()])
-        and (_TO.fullmatch(text[m.end() : n.start()]) or to.fullmatch(text[m.end() : n.start()]))
+        and any(t.fullmatch(text[m.end() : n.start()]) for t in to)
     }
     return [m for i, m in enumerate(matches) if i not in old] or matches
 
@@ -659,16 +659,16 @@ def introduced(kind: str, question: str, before: str) -> bool:
     return bool(words) and words[-1] in markers
 
 
-#: "Wie is de coördinator?", "Who is the state secretary?": who holds a post.
-#: Only posts a person holds, named (capitalised) or by such a role: "Wie is de uitvoerder van de regeling?" is
-#: answered by a body ("het CJIB"), "Wie is de verantwoordelijke minister?" by a role.
+#: "Wie is de Nationaal Coördinator?": who holds a post. Only posts a person holds, named (capitalised) or
+#: by such a role: "Wie is de uitvoerder van de regeling?" is answered by a body ("het CJIB"), "Wie is de
+#: verantwoordelijke minister?" by a role.
 _ASKS_IDENTITY = re.compile(
     r"^\W*(?i:wie|who)\s+(?i:is|was)\s+(?i:op\s+dit\s+moment\s+|nu\s+)?(?i:de|het|the)\s+(?i:huidige\s+|current\s+)?"
     r"(?:[A-Z]\w*|(?i:\w*(?:co[öo]rdinator|kwartiermaker|voorzitter|directeur|ombudsman|commissaris|chair|director)))\b"
 )
 
 #: A question about a motion or an amendment itself ("Wie diende de motie in?"): its member is the answer.
-_ASKS_MOTION = re.compile(r"\b(?:motie|moties|amendement|amendementen|motion|amendment)s?\b", re.I)
+_ASKS_MOTION = re.compile(r"\b(?:moties?|amendement(?:en)?|motions?|amendments?)\b", re.I)
 
 #: Bodies named only by their kind, without a name or a role of their own.
 _GENERIC_BODY = re.compile(r"(?:(?:de|het|alle|onze|die)\s+(?:\w+\s+)?)?(?:organisaties?|instanties?|partners?)")
