@@ -33,6 +33,19 @@ RUN python -m venv /opt/venv \
        fi \
     && rm -rf /tmp/wheelhouse
 
+# Debian's FreeDict English-Dutch dictionaries: the glossary that lets an English question share words with the
+# Dutch text (src/vraagbaak/index/glossary.py). Offline builds pass their .deb files in DEBS, a directory in the
+# context, as they pass wheels in WHEELHOUSE; otherwise apt fetches them.
+ARG DEBS=""
+COPY ${DEBS:-requirements} /tmp/debs/
+RUN if [ -n "$DEBS" ]; then \
+         dpkg -i /tmp/debs/*.deb; \
+       else \
+         apt-get update && apt-get install -y --no-install-recommends dict-freedict-nld-eng dict-freedict-eng-nld \
+         && rm -rf /var/lib/apt/lists/*; \
+       fi \
+    && rm -rf /tmp/debs
+
 # The project itself, as a package (vraagbaak, from src/): its dependencies are the pinned ones above.
 COPY pyproject.toml README.md ./
 COPY src/ src/

@@ -61,9 +61,15 @@ mkdir -p build/wheelhouse
     -d build/wheelhouse -r requirements/runtime.txt -r requirements/build.txt 2> >(grep -v 'is ignored: it is neither a file' >&2)
 ls build/wheelhouse | wc -l | xargs echo "wheels:"
 
+step "debs: apt-get download of the FreeDict dictionaries -> build/debs"
+rm -rf build/debs && mkdir -p build/debs
+(cd build/debs && apt-get download -qq dict-freedict-nld-eng dict-freedict-eng-nld 2>/dev/null) \
+    || fail "apt-get download dict-freedict-nld-eng dict-freedict-eng-nld (run apt-get update first)"
+ls build/debs
+
 step "podman build (offline: --pull=never --network=none)"
 podman build --pull=never --network=none --format docker \
-    --build-arg WHEELHOUSE=build/wheelhouse -t "$IMAGE" .
+    --build-arg WHEELHOUSE=build/wheelhouse --build-arg DEBS=build/debs -t "$IMAGE" .
 
 cleanup() { podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -86,6 +92,8 @@ curl -fsS "http://127.0.0.1:$PORT/healthz"; echo
 answer=$(curl -fsS "http://127.0.0.1:$PORT/api/search?q=Hoeveel+geld+gaat+er+structureel+naar+de+politie%3F&k=1")
 echo "$answer" | head -c 400; echo
 echo "$answer" | "$PYTHON" -c 'import json,sys; r=json.load(sys.stdin)["results"]; assert r and r[0]["citation"], r'
+podman exec "$NAME" python -c 'from vraagbaak.index.glossary import load; g = load(); assert g, "no glossary"; print(len(g), "English glossary entries")' \
+    || fail "the English glossary (FreeDict) is not installed in the image"
 
 step "admin API: upload a Markdown note, wait for its job, search it (live reload in the container)"
 printf -- '---\ntitle: Notitie over de kraanvogeltelling\n---\n\n# Aanpak\n\nDe kraanvogeltelling begint in het voorjaar van 2027 met drie provincies.\n' > "$CACHE/kraanvogels.md"

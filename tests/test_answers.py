@@ -50,7 +50,8 @@ def terms(text: str) -> set[str]:
 
 def ask(question: str, passages: list[Passage], sims: dict[str, list[float]], **kw):
     kw.setdefault("min_similarity", 0.80)
-    return find_answer(question, passages, lambda p: np.array(sims[p.id]), key_terms=terms, **kw)
+    kw.setdefault("key_terms", terms)
+    return find_answer(question, passages, lambda p: np.array(sims[p.id]), **kw)
 
 
 def test_a_qualifier_in_the_question_picks_between_two_amounts():
@@ -164,6 +165,40 @@ def test_an_english_question_needs_no_shared_words_but_its_own_similarity():
     assert ask(q, [p], {p.id: [0.84]}, english=True, english_min_similarity=0.82).text == "na de zomer"
     assert ask(q, [p], {p.id: [0.81]}, english=True, english_min_similarity=0.82) is None
     assert ask(q, [p], {p.id: [0.84]}) is None  # taken for Dutch, it shares no term
+
+
+def test_an_english_question_shares_words_through_its_translations():
+    """With term groups (index/glossary.py), a later passage's sentence can answer an English question on the
+    ordinary bar, while the best passage's sentence that shares no translated word still needs the English one."""
+    first = passage(["Het kabinet stuurt de Kamer na de zomer een brief."], section="Inleiding")
+    later = passage(["De slachtoffers krijgen in 2027 een vaste casemanager."])
+    q = "When do victims get a case manager?"
+    groups = [frozenset({"victim", "slachtoffers"}), frozenset({"case", "zaak"}), frozenset({"manager", "casemanager"})]
+    sims = {first.id: [0.81], later.id: [0.80]}
+    english = {"english": True, "english_min_similarity": 0.82, "min_similarity": 0.78}
+    assert ask(q, [first, later], sims, **english) is None  # on similarity alone, neither clears 0.82
+    a = ask(q, [first, later], sims, term_groups=groups, **english)
+    assert (a.text, a.passage_id) == ("in 2027", later.id)
+    # One word with three translations is one word: a sentence holding two of them shares a third of the question.
+    assert (
+        ask(
+            q,
+            [later],
+            {later.id: [0.80]},
+            term_groups=[groups[0], frozenset({"a", "b", "c"}), frozenset("d")],
+            min_key_overlap=0.5,
+            min_top_key_overlap=0.5,
+            **english,
+        )
+        is None
+    )
+
+
+def test_of_two_dates_the_one_beside_the_question_s_words_answers():
+    p = passage(["Ik informeer uw Kamer voor het einde van 2026, en in 2028 laat ik het WODC het beleid evalueren."])
+    sims = {p.id: [0.86]}
+    assert ask("Wanneer gaat het WODC het beleid evalueren?", [p], sims).text == "in 2028"
+    assert ask("Wanneer informeert de minister uw Kamer?", [p], sims).text == "2026"
 
 
 @pytest.mark.parametrize(
@@ -559,3 +594,11 @@ def test_a_planning_row_that_negates_or_has_another_year_is_a_no_with_its_quarte
 def test_a_question_about_the_motion_itself_is_answered_by_its_member():
     p = passage(["De motie van het lid Bamenga vraagt om wettelijke verankering van de coördinator."])
     assert ask("Wie diende de motie over de coördinator in?", [p], {p.id: [0.86]}).text == "Bamenga"
+
+
+def test_a_body_the_question_names_by_its_acronym_is_no_answer():
+    p = passage(["De Dienst Justitiële Inrichtingen en het UWV werven samen nieuwe medewerkers."])
+    assert ask("Wie helpt DJI bij het werven van medewerkers?", [p], {p.id: [0.86]}).text == "het UWV"
+    q = passage(["Het OM werkt daarvoor samen met de politie."])
+    a = ask("Wie werkt aan de IT van het Openbaar Ministerie?", [q], {q.id: [0.86]}, min_top_key_overlap=0)
+    assert a.text == "de politie"

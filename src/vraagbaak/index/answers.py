@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -298,6 +298,7 @@ def find_answer(
     english_min_similarity: float | None = None,
     sentence_terms: Callable[[Passage], list[set[str]]] | None = None,
     unshared_min_similarity: float | None = None,
+    term_groups: Sequence[frozenset[str]] | None = None,
 ) -> Answer | None:
     """The best answer in the first :data:`PASSAGES` passages, or None when none is confident.
 
@@ -312,11 +313,18 @@ def find_answer(
     key terms (the searcher keeps them, so a passage's sentences are analysed once, not per question).
     A sentence of the best passage with fewer shared terms than that still answers when its own
     similarity reaches ``unshared_min_similarity`` (None: never), as a paraphrase shares no words.
+    ``term_groups`` are the question's terms grouped by the word they stand for (an English word's Dutch
+    translations, ``index/glossary.py``): a sentence shares the word when it holds any term of its group.
+    With them an English question's sentences are judged as a Dutch question's are, and only the best
+    passage's sentences without shared words need ``english_min_similarity``.
     """
     kind = answer_kind(question)
-    if english and english_min_similarity is not None:
-        min_similarity = english_min_similarity
-    asked = key_terms(question)
+    # Without shared words (an English question and no glossary) the similarity carries the whole judgement.
+    english_bar = english_min_similarity if english and english_min_similarity is not None else min_similarity
+    if english and not term_groups:
+        min_similarity = english_bar
+    groups = list(term_groups) if term_groups else [frozenset([t]) for t in key_terms(question)]
+    asked = set().union(*groups)
     qualifiers = _qualifiers(question)
     top = passages[0] if passages else None
     if kind == "who" and _ASKS_SIGNER.search(question):
@@ -328,7 +336,7 @@ def find_answer(
         scores = sentence_scores(top)
         i = int(np.argmax(scores))
         sim = float(scores[i])
-        if sim >= min_similarity:
+        if sim >= (english_bar if english else min_similarity):  # a row is judged on its similarity alone
             row = Candidate(top, 1, i, sim, top.sentences[i], "date", sim)
             answer = _answer(row, question, min_similarity, asked=asked, key_terms=key_terms)
             return replace(answer, text=top.section)
@@ -353,7 +361,7 @@ def find_answer(
                 # "Dit doen we samen met de NOVA": too short to resemble the question, it continues the sentence
                 # before, so it is judged half by that one's similarity.
                 sim = (sim + float(scores[i - 1])) / 2 if scores[i - 1] > sim else sim
-            overlap = len(asked & held) / len(asked) if asked else 1.0
+            overlap = sum(1 for g in groups if g & held) / len(groups) if groups else 1.0
             # The best passage's own sentences need the similarity only where words cannot be shared: an English
             # question about Dutch text, or a sentence close enough on its own, as a paraphrase shares no words
             # ("de IT van het Openbaar Ministerie" is "de IT-systemen van het OM"). A yes/no question has no
@@ -365,13 +373,13 @@ def find_answer(
                 # prison places, whose neighbours and heading share no word with it either.
                 around = (terms[i - 1] if i > 0 else set()) | (terms[i + 1] if i + 1 < len(terms) else set())
                 unshared = bool(asked & (around | key_terms(passage.section)))
-            waived = (rank == 1 and english) or unshared
+            waived = (rank == 1 and english and sim >= english_bar) or unshared
             # The best passage's sentence closest to the question, which the answerability rule judged, needs less.
             bar = min_top_key_overlap if rank == 1 and i == best_sentence else min_key_overlap
             # A sentence that shares fewer terms than an answer needs can still be shown beside it (below).
             if sim < min_similarity or not (overlap >= bar or waived or overlap > 0):
                 continue
-            span = _span(kind, question, passage, a, b, qualifiers=qualifiers)
+            span = _span(kind, question, passage, a, b, qualifiers=qualifiers, near=asked)
             if span is None:
                 continue
             bonus = 0.01 * sum(q in fold(passage.text[a:b]) or q in fold(passage.section) for q in qualifiers)
@@ -452,9 +460,17 @@ def _qualifiers(question: str) -> list[str]:
 
 
 def _span(
-    kind: str, question: str, passage: Passage, a: int, b: int, *, qualifiers: list[str]
+    kind: str,
+    question: str,
+    passage: Passage,
+    a: int,
+    b: int,
+    *,
+    qualifiers: list[str],
+    near: Collection[str] = (),
 ) -> tuple[int, int] | None:
-    """The span of ``passage.text[a:b]`` that answers a question of ``kind`` (offsets in the passage)."""
+    """The span of ``passage.text[a:b]`` that answers a question of ``kind`` (offsets in the passage);
+    of several dates, the one nearest the question's analysed key terms ``near``."""
     text = passage.text[a:b]
     if kind == "yesno" and _ASKS_FUNDS.search(question) and not FUNDS.search(text):
         return None  # "Is er extra geld voor ...?" is answered by a sentence about money, not the closest one
@@ -496,8 +512,25 @@ def _span(
         kept = _new_values(kept, text)
     if kind == "count":  # what the question counts comes first ("Hoeveel agenten" -> "1.200 agenten"), then qualifiers
         kept = [m for m in kept if _counts_what_is_asked(question, m) == _counts_what_is_asked(question, kept[0])]
-    m = _qualified(kept, text, qualifiers) if kind != "date" else kept[0]
+    m = _qualified(kept, text, qualifiers) if kind != "date" else _nearest(kept, text, near)
     return (a + m.start(), a + m.end())
+
+
+def _nearest(matches: list[re.Match[str]], text: str, terms: Collection[str]) -> re.Match[str]:
+    """Of several dates in one sentence, the one closest to a word that starts like one of the question's
+    analysed ``terms`` (stems: "evalu" finds "evalueren"): "Ik informeer u voor het einde van 2026, en in
+    2028 laat ik het WODC het beleid evalueren" answers "Wanneer wordt het beleid geëvalueerd?" with 2028.
+    Ties, and sentences without such a word: the first."""
+    if len(matches) == 1:
+        return matches[0]
+    # Six letters at most, so that an English word's own form finds its Dutch cognate ("evaluation" ->
+    # "evaluatie") as a Dutch stem finds its inflections.
+    stems = tuple({t[:6] for t in terms if len(t) >= 4})
+    words = [w.span() for w in re.finditer(r"\w+", text) if stems and fold(w.group()).startswith(stems)]
+    if not words:
+        return matches[0]
+    gaps = [min(max(m.start() - y, x - m.end(), 0) for x, y in words) for m in matches]
+    return matches[gaps.index(min(gaps))]
 
 
 #: A table row as the reader writes it: cells joined by " | ", one row per line.
@@ -612,7 +645,7 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
             if _TITLED.search(text[: m.start()]) and not _ASKS_MOTION.search(question):
                 continue  # "de motie Van Nispen/Palmen": the members a motion is named after do not act in it
             words = set(re.findall(r"\w+", fold(m.group())))
-            if not words or words <= asked | _FILLER:
+            if not words or words <= asked | _FILLER or _abbreviates(m.group(), question):
                 continue
             if (kind == "place" or identity) and _BODY.search(fold(m.group())):
                 continue  # "de Inspectie Justitie en Veiligheid" is no place, and no person
@@ -637,6 +670,22 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
             break
         end = nxt.end()
     return (a + kept[i].start(), a + end)
+
+
+def _abbreviates(name: str, question: str) -> bool:
+    """Whether ``name`` is a body the question already names in the other form: written out where the question
+    has its acronym ("de Dienst Justitiële Inrichtingen" for "DJI"), or the acronym where the question writes
+    it out ("het OM" for "het Openbaar Ministerie"). Such a name repeats the question and answers nothing."""
+
+    def initials(text: str) -> set[str]:
+        runs = re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:en|van|voor|der|de|het)\s+|\s+)?)+", text)
+        return {"".join(w[0] for w in re.findall(r"[A-Z][\w'-]*", run)) for run in runs}
+
+    acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", question))
+    if re.fullmatch(r"(?:(?:[Dd]e|[Hh]et)\s+)?[A-Z]{2,6}", name):
+        return name.split()[-1] in {i for i in initials(question) if len(i) >= 2}
+    named = {i for i in initials(re.sub(r"^(?:De|Het)\s+", "", name)) if len(i) >= 2}
+    return bool(named & acronyms)
 
 
 #: The words before a name that make it a title: a motion or an amendment named after its members, a judgment

@@ -70,6 +70,9 @@ class RetrievalConfig:
     #: cosine (a paraphrase shares no words); 1.0: never. Chosen on dev3, the documents' gold set and gold together
     #: (docs/quality.md); eval/crossval.py re-chooses it per fold, and most folds turn it off (eval/report.md).
     answer_unshared_min_similarity: float = 0.82
+    #: An English question's words count as shared with a Dutch sentence through their dictionary translations
+    #: (index/glossary.py, Debian's FreeDict data); off, or without the data, it is answered on similarity alone.
+    answer_english_glossary: bool = True
     #: flat (exact) below 100,000 passages, hnsw32 above (eval/bench.md, scale curve)
     index_type: str = "flat"
     #: A question's work grows with its tokens (a 1,000-character CJK question is ~1,000 tokens and took 2 s

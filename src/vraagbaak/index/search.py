@@ -22,6 +22,8 @@ from vraagbaak.index.cache import LRUCache
 from vraagbaak.index.config import Fusion, Mode, RetrievalConfig
 from vraagbaak.index.coverage import WORD, absent_terms, without, zipf
 from vraagbaak.index.embedders import Embedder, SparseEncoder, sparse_encoder
+from vraagbaak.index.glossary import Glossary
+from vraagbaak.index.glossary import load as load_glossary
 from vraagbaak.index.lexical import BM25Index
 from vraagbaak.index.model import Passage, strip_marks
 from vraagbaak.index.store import LoadedIndex
@@ -119,8 +121,12 @@ class Searcher:
         config: RetrievalConfig | None = None,
         *,
         encodings: LRUCache | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.index = index
+        #: English -> Dutch words for English questions' answers: the installed FreeDict data unless one is given
+        #: (None when neither is there: then English questions are answered on similarity alone).
+        self.glossary = glossary if glossary is not None else load_glossary()
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self.encodings = encodings
@@ -206,6 +212,10 @@ class Searcher:
     def answer(self, query: str, hits: list[Hit], qvec: np.ndarray) -> Answer | None:
         """The answer cut from the top passages' sentences (their cosines are at hand: no model pass)."""
         c = self.config
+        english = is_english(query)
+        groups = None
+        if english and c.answer_english_glossary and self.glossary is not None:
+            groups = self.glossary.groups(query, self.bm25.tokenizer)
         return find_answer(
             query,
             [h.passage for h in hits],
@@ -214,10 +224,11 @@ class Searcher:
             min_similarity=c.answer_min_similarity,
             min_key_overlap=c.answer_min_key_overlap,
             min_top_key_overlap=c.answer_min_top_key_overlap,
-            english=is_english(query),
+            english=english,
             english_min_similarity=c.answer_english_min_similarity,
             sentence_terms=self._sentence_terms,
             unshared_min_similarity=c.answer_unshared_min_similarity,
+            term_groups=groups,
         )
 
     def _sentence_terms(self, passage: Passage) -> list[set[str]]:
