@@ -15,7 +15,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from eval.crossval import cross_validate
-from eval.harness import DEV3, FRESH, FRESH2, GOLD, MODES, evaluate_modes, load_gold, run_mode, summarise
+from eval.harness import DEV3, FRESH, FRESH2, FRESH3, GOLD, MODES, evaluate_modes, load_gold, run_mode, summarise
 from eval.report import write_report
 
 SHAPES = [(500, 0, True), (900, 0, True), (1500, 0, True), (1500, 200, True), (1500, 0, False), (4000, 0, True)]
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         "--fresh",
         type=Path,
         action="append",
-        help="a question set reported apart from gold (repeatable; default: fresh.jsonl, fresh2.jsonl, dev3.jsonl)",
+        help="a question set reported apart from gold (repeatable; default: fresh, fresh2, fresh3 and dev3.jsonl)",
     )
     parser.add_argument("--index-dir", type=Path, help="the index to evaluate (default: VRAAGBAAK_INDEX_DIR)")
     parser.add_argument("--out", type=Path, default=Path("eval/report.md"))
@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.fresh or []:
         if not path.exists():
             parser.error(f"no question set at {path}")
-    fresh = {path.stem: evaluate_modes(searcher, load_gold(path)) for path in args.fresh or [FRESH, FRESH2, DEV3]}
+    fresh = {
+        path.stem: evaluate_modes(searcher, load_gold(path)) for path in args.fresh or [FRESH, FRESH2, FRESH3, DEV3]
+    }
     default_mode = next(
         name for name, changes in MODES.items() if replace(settings.retrieval, **changes) == settings.retrieval
     )

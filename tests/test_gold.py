@@ -19,7 +19,7 @@ from vraagbaak.corpus import DEFAULT_CORPUS, read_file
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 #: file -> id prefix
-SETS = {"gold.jsonl": "g", "fresh.jsonl": "f", "fresh2.jsonl": "h", "dev3.jsonl": "v"}
+SETS = {"gold.jsonl": "g", "fresh.jsonl": "f", "fresh2.jsonl": "h", "dev3.jsonl": "v", "fresh3.jsonl": "k"}
 
 FIELDS = {
     "id": str,
@@ -192,3 +192,7 @@ def test_fresh_questions_are_new():
         return {q["question"].strip().lower() for q in _load(name)}
 
     assert not texts("gold.jsonl") & texts("fresh.jsonl")
+    # fresh3's author wrote 8 questions word for word as in a set that rules were tuned on or seen against; they
+    # were taken out before its first evaluation (eval/report.py, FRESH_NOTES).
+    others = set().union(*(texts(name) for name in SETS if name != "fresh3.jsonl"))
+    assert not texts("fresh3.jsonl") & others
