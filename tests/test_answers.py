@@ -212,6 +212,15 @@ def test_of_two_dates_the_one_beside_the_question_s_words_answers():
         ("Waarom is dit nodig?", "sentence"),
         ("In welke periode liep het onderzoek?", "date"),
         ("Welk deel van de bedrijven werd getroffen?", "percentage"),
+        # Forms the answerability types leave open, which the answer still cuts its kind for.
+        ("Wat wordt de maximale straf voor stalking?", "penalty"),
+        ("What is the maximum fine for a club?", "penalty"),
+        ("Wat is het doel van de straf?", "sentence"),
+        ("In which year will the law take effect?", "date"),
+        ("What budget is there for the hotline?", "money"),
+        ("Welk bedrag is er voor de hotline?", "money"),
+        ("What maximum waiting time does the inspectorate recommend?", "count"),
+        ("Welke termijn geldt voor het voorschot?", "count"),
     ],
 )
 def test_what_kind_of_answer_a_question_asks(question, kind):
@@ -602,3 +611,17 @@ def test_a_body_the_question_names_by_its_acronym_is_no_answer():
     q = passage(["Het OM werkt daarvoor samen met de politie."])
     a = ask("Wie werkt aan de IT van het Openbaar Ministerie?", [q], {q.id: [0.86]}, min_top_key_overlap=0)
     assert a.text == "de politie"
+
+
+def test_a_nationality_s_adjective_answers_with_its_noun_and_an_acronym_is_a_place_only_where_a_preposition_puts_it():
+    p = passage(
+        [
+            "In gesprek met het OM bekijken we de educatieve maatregel.",
+            "Ook brengen we met behulp van de Belgische collega's het effect in kaart.",
+        ]
+    )
+    sims = {p.id: [0.87, 0.86]}
+    a = ask("Which country helps with the measure?", [p], sims, min_key_overlap=0, min_top_key_overlap=0)
+    assert (a.kind, a.text) == ("place", "de Belgische collega's")
+    q = passage(["Het meldpunt opent ook in de VS."])
+    assert ask("Waar opent het meldpunt?", [q], {q.id: [0.86]}).text == "de VS"

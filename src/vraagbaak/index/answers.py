@@ -112,6 +112,9 @@ PENALTY = re.compile(
 #: ("de Inspectie Justitie en Veiligheid", "D66, VVD en CDA").
 NAME_RUN = re.compile(
     r"(?:\b(?:de|het)\s+)?\b[A-Z][\w'-]+(?:,?\s+(?:(?:en|van|voor|der|de|het|op|in)\s+)?[A-Z][\w'-]+)*"
+    # A nationality's adjective names its noun too: "de Belgische collega's", "de Duitse politie".
+    r"(?:(?:(?<=[a-z]se)|(?<=[a-z]sche))\s+(?!(?:die|dat|en|of|van|voor|met|in|op|te|om|is|zijn|wordt|worden"
+    r"|heeft|hebben|kan|kunnen)\b)[a-zà-ÿ][\w'-]{2,})?"
 )
 #: A public body named by its role, with whose it is: "de minister van Justitie en Veiligheid".
 _BODY_PHRASE = re.compile(
@@ -163,7 +166,13 @@ FREQUENCY = re.compile(
     rf"\b(?:(?:eens|{_NUM}\s+keer|{_NUM}\s+maal)\s+per\s+(?:{_NUM}\s+)?\w+|dagelijks|wekelijks|maandelijks|jaarlijks)\b",
     re.I,
 )
-_ASKS_DURATION = re.compile(r"\b(?:hoe\s+lang|hoeveel\s+tijd|binnen\s+hoeveel|how\s+long)\b", re.I)
+_ASKS_DURATION = re.compile(
+    r"\b(?:hoe\s+lang|hoeveel\s+tijd|binnen\s+hoeveel|how\s+long)\b"
+    # "Welke maximale wachttijd ...?", "What maximum waiting time ...?": a length of time by its noun.
+    r"|\b(?:welke|wat\s+is\s+de)\s+(?:\w+e\s+)?(?:wachttijd|termijn|doorlooptijd)\b"
+    r"|\b(?:what|which)\s+(?:is\s+the\s+)?(?:\w+\s+)?(?:waiting\s+time|time\s+limit)\b",
+    re.I,
+)
 _ASKS_FREQUENCY = re.compile(r"\b(?:hoe\s+vaak|hoe\s+dikwijls|how\s+often)\b", re.I)
 #: Questions of a kind the answerability rule leaves open, which an answer can still be cut for.
 #: "Welk artikel van de Grondwet ...?": a provision's number, which a law names as "artikel 120".
@@ -240,9 +249,20 @@ class Candidate:
 _ASKS_MONEY = re.compile(
     r"\bhoeveel\s+(?:schade|subsidie|vergoeding|compensatie|financiering|middelen|opbrengst|omzet|salaris"
     r"|investering)\b|\bhow\s+much\s+(?:damage|compensation|funding)\b"
-    r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:\w+\s+){0,2}(?:budget|costs?)\b",
+    r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:\w+\s+){0,2}(?:budget|costs?)\b"
+    r"|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|budget)\b|\bwelk\s+(?:\w+e\s+)?bedrag\b",
     re.I,
 )
+#: A penalty by its noun with an adjective, which the answerability types leave open: "Wat wordt de maximale straf
+#: voor ...?", "What is the maximum fine for ...?". Only a fine or a term answers it, never a sentence about it.
+_ASKS_PENALTY = re.compile(
+    r"\b(?:wat|welke?)\s+(?:(?:is|zijn|wordt|worden|was|waren)\s+)?(?:(?:de|het)\s+)?(?:\w+e\s+)?"
+    r"(?:straf|straffen|strafmaat|boete|boetes|geldboete|gevangenisstraf|celstraf)\b"
+    r"|\bwhat\s+(?:(?:is|are|will\s+be|would\s+be)\s+the\s+)?(?:\w+\s+)?(?:penalty|penalties|punishment|fine|fines)\b",
+    re.I,
+)
+#: A year by its noun: "In which year ...?", "By when ...?".
+_ASKS_YEAR = re.compile(r"\b(?:in\s+)?which\s+year\b|^\W*by\s+when\b", re.I)
 #: A body by its kind, compounds too ("welke overheidsdienst", "welke toezichthouder"), and "met hulp van wie".
 _ASKS_BODY = re.compile(
     r"\bwelke\s+\w*(?:organisaties?|instanties?|dienst|diensten|toezichthouders?|colleges?)\b"
@@ -267,6 +287,10 @@ def answer_kind(question: str) -> str:
         return "who"
     if kind is None and _ASKS_COUNTRY.search(question):
         return "place"
+    if kind is None and _ASKS_PENALTY.search(question):
+        return "penalty"
+    if kind is None and _ASKS_YEAR.search(question):
+        return "date"
     if kind is not None:
         return KIND_OF.get(kind, kind)
     if _ASKS_ARTICLE.search(question):
@@ -649,6 +673,8 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
                 continue
             if (kind == "place" or identity) and _BODY.search(fold(m.group())):
                 continue  # "de Inspectie Justitie en Veiligheid" is no place, and no person
+            if kind == "place" and _ACRONYM.fullmatch(m.group()) and not introduced(kind, question, text[: m.start()]):
+                continue  # "met het OM": an acronym is mostly a body, a place where "in" or "naar" puts it ("in de VS")
             if identity and re.match(r"(?:de|het)\s|[A-Z]{2,}$", m.group()):
                 continue  # a person takes no article ("de Holocaust") and is no acronym ("OCW")
             if _GENERIC_BODY.fullmatch(fold(m.group())):
@@ -672,6 +698,10 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
     return (a + kept[i].start(), a + end)
 
 
+#: An acronym, with its article: "het OM", "DJI".
+_ACRONYM = re.compile(r"(?:(?:[Dd]e|[Hh]et)\s+)?[A-Z]{2,6}")
+
+
 def _abbreviates(name: str, question: str) -> bool:
     """Whether ``name`` is a body the question already names in the other form: written out where the question
     has its acronym ("de Dienst Justitiële Inrichtingen" for "DJI"), or the acronym where the question writes
@@ -682,7 +712,7 @@ def _abbreviates(name: str, question: str) -> bool:
         return {"".join(w[0] for w in re.findall(r"[A-Z][\w'-]*", run)) for run in runs}
 
     acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", question))
-    if re.fullmatch(r"(?:(?:[Dd]e|[Hh]et)\s+)?[A-Z]{2,6}", name):
+    if _ACRONYM.fullmatch(name):
         return name.split()[-1] in {i for i in initials(question) if len(i) >= 2}
     named = {i for i in initials(re.sub(r"^(?:De|Het)\s+", "", name)) if len(i) >= 2}
     return bool(named & acronyms)
