@@ -63,7 +63,7 @@ ls build/wheelhouse | wc -l | xargs echo "wheels:"
 
 step "debs: apt-get download of the FreeDict dictionaries -> build/debs"
 rm -rf build/debs && mkdir -p build/debs
-(cd build/debs && apt-get download -qq dict-freedict-nld-eng dict-freedict-eng-nld 2>/dev/null) \
+(cd build/debs && apt-get download -qq dict-freedict-nld-eng dict-freedict-eng-nld) \
     || fail "apt-get download dict-freedict-nld-eng dict-freedict-eng-nld (run apt-get update first)"
 ls build/debs
 

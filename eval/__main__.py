@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     write_report(
         reports,
         default_mode=default_mode,
-        settings=asdict(settings.retrieval),
+        # English answers depend on whether FreeDict is installed here: the report says which.
+        settings=asdict(settings.retrieval) | {"glossary_entries": len(searcher.glossary or ())},
         manifest=asdict(searcher.index.manifest),
         out=args.out,
         shape_rows=shape_rows,

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from vraagbaak.index.answers import MAX_ANSWER_CHARS, answer_kind, find_answer
+from vraagbaak.index.lexical import DutchAnalyzer
 from vraagbaak.index.model import DocumentRef, Passage
 
 NOTE = DocumentRef("notitie", "markdown", "Notitie", None, None, "notitie.md")
@@ -179,19 +180,24 @@ def test_an_english_question_shares_words_through_its_translations():
     assert ask(q, [first, later], sims, **english) is None  # on similarity alone, neither clears 0.82
     a = ask(q, [first, later], sims, term_groups=groups, **english)
     assert (a.text, a.passage_id) == ("in 2027", later.id)
-    # One word with three translations is one word: a sentence holding two of them shares a third of the question.
-    assert (
-        ask(
-            q,
-            [later],
-            {later.id: [0.80]},
-            term_groups=[groups[0], frozenset({"a", "b", "c"}), frozenset("d")],
-            min_key_overlap=0.5,
-            min_top_key_overlap=0.5,
-            **english,
-        )
-        is None
-    )
+    # A word is one unit however many of its translations a sentence holds: two of the first word's translations
+    # and nothing of the other two words share a third of the question, below the bar, not two fifths, above it.
+    both = passage(["De slachtoffers en andere getroffenen krijgen in 2027 hulp."])
+    words = [frozenset({"victims", "slachtoffers", "getroffenen"}), frozenset({"case"}), frozenset({"manager"})]
+    bars = {"min_key_overlap": 0.34, "min_top_key_overlap": 0.34, "english_min_similarity": 0.90}
+    assert ask(q, [both], {both.id: [0.80]}, english=True, min_similarity=0.78, term_groups=words, **bars) is None
+    flat = [frozenset({t}) for t in sorted(set().union(*words))]
+    assert ask(q, [both], {both.id: [0.80]}, english=True, min_similarity=0.78, term_groups=flat, **bars)
+
+
+def test_an_english_question_on_a_planning_row_still_needs_the_english_bar():
+    row = passage(["Wetsvoorstel slachtofferrechten: indiening bij de Tweede Kamer."], section="Kwartaal 3 2026")
+    q = "When will the victims' rights bill be submitted?"
+    # The row is judged on its similarity alone, so a row whose words the translations miss needs the English bar.
+    groups = [frozenset({"victims", "getroffenen"}), frozenset({"bill", "rekening"})]
+    english = {"english": True, "english_min_similarity": 0.82, "min_similarity": 0.78, "term_groups": groups}
+    assert ask(q, [row], {row.id: [0.80]}, **english) is None
+    assert ask(q, [row], {row.id: [0.83]}, **english).text == "Kwartaal 3 2026"
 
 
 def test_of_two_dates_the_one_beside_the_question_s_words_answers():
@@ -199,6 +205,17 @@ def test_of_two_dates_the_one_beside_the_question_s_words_answers():
     sims = {p.id: [0.86]}
     assert ask("Wanneer gaat het WODC het beleid evalueren?", [p], sims).text == "in 2028"
     assert ask("Wanneer informeert de minister uw Kamer?", [p], sims).text == "2026"
+    # Words are compared as BM25 analyses them ("gewijzigd" and "wijzigt" meet), and an English word finds its
+    # Dutch cognate by its first six letters ("evaluation", "evaluatie").
+    analyse = DutchAnalyzer()
+    changed = passage(["Het kabinet besluit voor 1 juli 2026 over de aanpak, en in 2028 wordt de regeling gewijzigd."])
+    a = ask(
+        "Wanneer wijzigt het kabinet de regeling?", [changed], {changed.id: [0.86]}, key_terms=lambda t: set(analyse(t))
+    )
+    assert a.text == "in 2028"
+    cognate = passage(["In 2026 informeren we de Kamer en in 2028 volgt de evaluatie."])
+    a = ask("When is the evaluation?", [cognate], {cognate.id: [0.86]}, min_top_key_overlap=0)
+    assert a.text == "in 2028"
 
 
 @pytest.mark.parametrize(
@@ -625,3 +642,8 @@ def test_a_nationality_s_adjective_answers_with_its_noun_and_an_acronym_is_a_pla
     assert (a.kind, a.text) == ("place", "de Belgische collega's")
     q = passage(["Het meldpunt opent ook in de VS."])
     assert ask("Waar opent het meldpunt?", [q], {q.id: [0.86]}).text == "de VS"
+
+
+def test_an_adjective_that_opens_a_sentence_is_no_name():
+    p = passage(["Jaarlijkse controles voert de Inspectie uit."])
+    assert ask("Wie voert de controles uit?", [p], {p.id: [0.86]}).text == "de Inspectie"

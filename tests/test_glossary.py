@@ -65,6 +65,11 @@ def test_a_word_is_looked_up_without_its_english_ending():
     assert table.translations("agencies") == {"dienst"}
     assert table.translations("signed") == table.translations("signing") == {"x"}
     assert table.translations("unknown") == frozenset()
+    # The likeliest base first: "notes" is "note" before "not", and "-es" goes only after a sibilant.
+    table = Glossary({"note": frozenset({"notitie"}), "not": frozenset({"niet"}), "box": frozenset({"doos"})})
+    assert table.translations("notes") == {"notitie"}
+    assert table.translations("boxes") == {"doos"}
+    assert table.translations("note's") == {"notitie"}
 
 
 def test_a_word_with_too_many_translations_is_left_out():
@@ -81,6 +86,25 @@ def test_groups_hold_one_set_per_content_word_with_its_own_form_and_its_translat
         frozenset(stem("legal aid") + stem("rechtsbijstand")),  # a known two-word phrase is one word
         frozenset(stem("victims") + stem("slachtoffers")),
     ]
+
+
+def test_a_word_that_is_a_dutch_stopword_keeps_its_translations():
+    groups = Glossary({"door": frozenset({"deur"})}).groups("Who opens the door?", DutchAnalyzer())
+    assert frozenset(DutchAnalyzer()("deur")) in groups
+
+
+def test_a_headword_with_two_entries_keeps_both_and_dutch_phrases_are_left_out(tmp_path):
+    write_dictd(tmp_path, "two", {"kei": "kei\nboulder\n"})
+    index = (tmp_path / "two.index").read_text(encoding="utf-8").splitlines()
+    blob = gzip.decompress((tmp_path / "two.dict.dz").read_bytes()) + b"kei\nstone\n"
+    (tmp_path / "two.dict.dz").write_bytes(gzip.compress(blob))
+    extra = f"kei\t{_b64(len(blob) - 10)}\t{_b64(10)}\toriginal"  # a fourth column, as dictd allows
+    (tmp_path / "two.index").write_text("\n".join([*index, extra]) + "\n", encoding="utf-8")
+    table = from_freedict(
+        read_dictd(tmp_path / "two.index", tmp_path / "two.dict.dz"), {"see": "see\nzorg dragen, zien\n"}
+    )
+    assert table.translations("boulder") == table.translations("stone") == {"kei"}
+    assert table.translations("see") == {"zien"}
 
 
 def test_without_the_dictionaries_the_glossary_is_off_and_says_so(tmp_path, caplog):

@@ -111,10 +111,13 @@ PENALTY = re.compile(
 #: A run of capitalised words, with the small words and commas that join names and lists of them
 #: ("de Inspectie Justitie en Veiligheid", "D66, VVD en CDA").
 NAME_RUN = re.compile(
-    r"(?:\b(?:de|het)\s+)?\b[A-Z][\w'-]+(?:,?\s+(?:(?:en|van|voor|der|de|het|op|in)\s+)?[A-Z][\w'-]+)*"
-    # A nationality's adjective names its noun too: "de Belgische collega's", "de Duitse politie".
-    r"(?:(?:(?<=[a-z]se)|(?<=[a-z]sche))\s+(?!(?:die|dat|en|of|van|voor|met|in|op|te|om|is|zijn|wordt|worden"
-    r"|heeft|hebben|kan|kunnen)\b)[a-zà-ÿ][\w'-]{2,})?"
+    # A nationality's adjective after an article names its noun too: "de Belgische collega's", "de Duitse
+    # nationale politie". Only after "de" or "het", so that a sentence's capitalised first word ("Jaarlijkse
+    # controles voert de Inspectie uit") stays no name.
+    r"\b(?:[Dd]e|[Hh]et)\s+[A-Z][a-zà-ÿ]+(?:[a-z]se|sche)(?:\s+[a-zà-ÿ]+(?:ale|ele|ige|lijke|ieve|ische|se))?\s+"
+    r"(?!(?:die|dat|en|of|van|voor|met|in|op|te|om|is|zijn|wordt|worden|heeft|hebben|kan|kunnen)\b)"
+    r"[a-zà-ÿ][\w'-]{2,}(?![\w'-])"
+    r"|(?:\b(?:de|het)\s+)?\b[A-Z][\w'-]+(?:,?\s+(?:(?:en|van|voor|der|de|het|op|in)\s+)?[A-Z][\w'-]+)*"
 )
 #: A public body named by its role, with whose it is: "de minister van Justitie en Veiligheid".
 _BODY_PHRASE = re.compile(
@@ -169,7 +172,7 @@ FREQUENCY = re.compile(
 _ASKS_DURATION = re.compile(
     r"\b(?:hoe\s+lang|hoeveel\s+tijd|binnen\s+hoeveel|how\s+long)\b"
     # "Welke maximale wachttijd ...?", "What maximum waiting time ...?": a length of time by its noun.
-    r"|\b(?:welke|wat\s+is\s+de)\s+(?:\w+e\s+)?(?:wachttijd|termijn|doorlooptijd)\b"
+    r"|\b(?:welke|wat\s+(?:is|zijn)\s+de)\s+(?:\w+e\s+)?(?:wachttijd|termijn|doorlooptijd)(?:en)?\b"
     r"|\b(?:what|which)\s+(?:is\s+the\s+)?(?:\w+\s+)?(?:waiting\s+time|time\s+limit)\b",
     re.I,
 )
@@ -250,7 +253,8 @@ _ASKS_MONEY = re.compile(
     r"\bhoeveel\s+(?:schade|subsidie|vergoeding|compensatie|financiering|middelen|opbrengst|omzet|salaris"
     r"|investering)\b|\bhow\s+much\s+(?:damage|compensation|funding)\b"
     r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:\w+\s+){0,2}(?:budget|costs?)\b"
-    r"|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|budget)\b|\bwelk\s+(?:\w+e\s+)?bedrag\b",
+    r"|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|budget)\b(?!\s+of\s+(?:time|people|work|cases|\w+s)\b)"
+    r"|\bwelk\s+(?:\w+e\s+)?bedrag\b",
     re.I,
 )
 #: A penalty by its noun with an adjective, which the answerability types leave open: "Wat wordt de maximale straf
@@ -258,10 +262,11 @@ _ASKS_MONEY = re.compile(
 _ASKS_PENALTY = re.compile(
     r"\b(?:wat|welke?)\s+(?:(?:is|zijn|wordt|worden|was|waren)\s+)?(?:(?:de|het)\s+)?(?:\w+e\s+)?"
     r"(?:straf|straffen|strafmaat|boete|boetes|geldboete|gevangenisstraf|celstraf)\b"
-    r"|\bwhat\s+(?:(?:is|are|will\s+be|would\s+be)\s+the\s+)?(?:\w+\s+)?(?:penalty|penalties|punishment|fine|fines)\b",
+    r"|\b(?:what|which)\s+(?:(?:is|are|will\s+be|would\s+be)\s+the\s+)?(?:\w+\s+)?"
+    r"(?:penalty|penalties|punishment|fine|fines)\b(?!-)",
     re.I,
 )
-#: A year by its noun: "In which year ...?", "By when ...?".
+#: "In which year ...?", "By when ...?": forms of when that the answerability types do not know.
 _ASKS_YEAR = re.compile(r"\b(?:in\s+)?which\s+year\b|^\W*by\s+when\b", re.I)
 #: A body by its kind, compounds too ("welke overheidsdienst", "welke toezichthouder"), and "met hulp van wie".
 _ASKS_BODY = re.compile(
@@ -330,17 +335,18 @@ def find_answer(
     ``key_terms`` the analysed content terms of a text (BM25's analyser), so that a sentence shares
     the question's subject and not only its tone: a sentence needs ``min_key_overlap`` of the
     question's terms (in it and, when it points back, the sentence before), the best passage's
-    sentence closest to the question ``min_top_key_overlap``. An English question shares no terms
-    with Dutch text, so for it (``english``) the best passage's sentences
-    need a similarity only: for English ``english_min_similarity``, since without words in common
-    the similarity has to carry the whole judgement. ``sentence_terms`` gives a passage's sentences'
+    sentence closest to the question ``min_top_key_overlap``. An English question (``english``) shares
+    no words with Dutch text as written, so without ``term_groups`` the best passage's sentences need a
+    similarity only, ``english_min_similarity``, since without words in common the similarity has to
+    carry the whole judgement. ``sentence_terms`` gives a passage's sentences'
     key terms (the searcher keeps them, so a passage's sentences are analysed once, not per question).
     A sentence of the best passage with fewer shared terms than that still answers when its own
     similarity reaches ``unshared_min_similarity`` (None: never), as a paraphrase shares no words.
     ``term_groups`` are the question's terms grouped by the word they stand for (an English word's Dutch
     translations, ``index/glossary.py``): a sentence shares the word when it holds any term of its group.
     With them an English question's sentences are judged as a Dutch question's are, and only the best
-    passage's sentences without shared words need ``english_min_similarity``.
+    passage's sentences that share too few of them need ``english_min_similarity``. An empty list is taken
+    as none given.
     """
     kind = answer_kind(question)
     # Without shared words (an English question and no glossary) the similarity carries the whole judgement.
@@ -403,7 +409,7 @@ def find_answer(
             # A sentence that shares fewer terms than an answer needs can still be shown beside it (below).
             if sim < min_similarity or not (overlap >= bar or waived or overlap > 0):
                 continue
-            span = _span(kind, question, passage, a, b, qualifiers=qualifiers, near=asked)
+            span = _span(kind, question, passage, a, b, qualifiers=qualifiers, near=asked, key_terms=key_terms)
             if span is None:
                 continue
             bonus = 0.01 * sum(q in fold(passage.text[a:b]) or q in fold(passage.section) for q in qualifiers)
@@ -419,7 +425,7 @@ def find_answer(
     if kind in ("sentence", "yesno"):
         return answer
     # Every sentence of the answer's passage that holds the asked kind, is as close to the question as an answer
-    # must be and shares a term with it (for an English question, whose terms are waived, the similarity only)
+    # must be and shares a term with it (for an English question without the glossary, the similarity only)
     # shows too: "348 miljoen" beside "114 miljoen" for the police, so that a
     # reader sees what the answer was chosen from.
     spans = {best.passage.sentences[c.sentence] for c in found if c.passage is best.passage}
@@ -492,9 +498,10 @@ def _span(
     *,
     qualifiers: list[str],
     near: Collection[str] = (),
+    key_terms: Callable[[str], set[str]] | None = None,
 ) -> tuple[int, int] | None:
     """The span of ``passage.text[a:b]`` that answers a question of ``kind`` (offsets in the passage);
-    of several dates, the one nearest the question's analysed key terms ``near``."""
+    of several dates, the one nearest a word whose analysis (``key_terms``) holds one of ``near``."""
     text = passage.text[a:b]
     if kind == "yesno" and _ASKS_FUNDS.search(question) and not FUNDS.search(text):
         return None  # "Is er extra geld voor ...?" is answered by a sentence about money, not the closest one
@@ -536,21 +543,33 @@ def _span(
         kept = _new_values(kept, text)
     if kind == "count":  # what the question counts comes first ("Hoeveel agenten" -> "1.200 agenten"), then qualifiers
         kept = [m for m in kept if _counts_what_is_asked(question, m) == _counts_what_is_asked(question, kept[0])]
-    m = _qualified(kept, text, qualifiers) if kind != "date" else _nearest(kept, text, near)
+    m = _qualified(kept, text, qualifiers) if kind != "date" else _nearest(kept, text, near, key_terms)
     return (a + m.start(), a + m.end())
 
 
-def _nearest(matches: list[re.Match[str]], text: str, terms: Collection[str]) -> re.Match[str]:
-    """Of several dates in one sentence, the one closest to a word that starts like one of the question's
-    analysed ``terms`` (stems: "evalu" finds "evalueren"): "Ik informeer u voor het einde van 2026, en in
-    2028 laat ik het WODC het beleid evalueren" answers "Wanneer wordt het beleid geëvalueerd?" with 2028.
-    Ties, and sentences without such a word: the first."""
-    if len(matches) == 1:
+def _nearest(
+    matches: list[re.Match[str]],
+    text: str,
+    terms: Collection[str],
+    key_terms: Callable[[str], set[str]] | None = None,
+) -> re.Match[str]:
+    """Of several dates in one sentence, the one closest to a word of the question: a word whose analysis
+    (``key_terms``, as BM25's: "gewijzigd" is "wijzig") holds one of the question's ``terms``, or that starts
+    with a term's first six letters, so that an English word finds its Dutch cognate ("evaluation" finds
+    "evaluatie"). "Ik informeer u voor het einde van 2026, en in 2028 laat ik het WODC het beleid evalueren"
+    answers "Wanneer wordt het beleid geëvalueerd?" with 2028. Ties, and sentences without such a word: the first.
+    """
+    if len(matches) == 1 or not terms:
         return matches[0]
-    # Six letters at most, so that an English word's own form finds its Dutch cognate ("evaluation" ->
-    # "evaluatie") as a Dutch stem finds its inflections.
-    stems = tuple({t[:6] for t in terms if len(t) >= 4})
-    words = [w.span() for w in re.finditer(r"\w+", text) if stems and fold(w.group()).startswith(stems)]
+    asked = set(terms)
+    prefixes = tuple({t[:6] for t in asked if len(t) >= 6})
+
+    def names_the_question(word: str) -> bool:
+        return bool(key_terms is not None and key_terms(word) & asked) or (
+            bool(prefixes) and fold(word).startswith(prefixes)
+        )
+
+    words = [w.span() for w in re.finditer(r"\w+", text) if names_the_question(w.group())]
     if not words:
         return matches[0]
     gaps = [min(max(m.start() - y, x - m.end(), 0) for x, y in words) for m in matches]
@@ -674,7 +693,7 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
             if (kind == "place" or identity) and _BODY.search(fold(m.group())):
                 continue  # "de Inspectie Justitie en Veiligheid" is no place, and no person
             if kind == "place" and _ACRONYM.fullmatch(m.group()) and not introduced(kind, question, text[: m.start()]):
-                continue  # "met het OM": an acronym is mostly a body, a place where "in" or "naar" puts it ("in de VS")
+                continue  # "met het OM": an acronym is mostly a body, a place where "in", "naar" or "uit" put it
             if identity and re.match(r"(?:de|het)\s|[A-Z]{2,}$", m.group()):
                 continue  # a person takes no article ("de Holocaust") and is no acronym ("OCW")
             if _GENERIC_BODY.fullmatch(fold(m.group())):
@@ -698,7 +717,8 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
     return (a + kept[i].start(), a + end)
 
 
-#: An acronym, with its article: "het OM", "DJI".
+#: An acronym, with its article: "het OM", "DJI". As a place only after a preposition of place (``introduced``:
+#: "in de VS").
 _ACRONYM = re.compile(r"(?:(?:[Dd]e|[Hh]et)\s+)?[A-Z]{2,6}")
 
 

@@ -72,8 +72,8 @@ class Glossary:
         """One set of analysed Dutch terms per content word of ``question``: the word's own terms
         (names, acronyms and loanwords are shared as written: "NOVA", "pilot") and its translations'.
 
-        A two-word phrase the table knows ("legal aid") is one word. Words that ``analyse`` drops (stopwords)
-        give no group.
+        A two-word phrase the table knows ("legal aid") is one word. A word gives no group only when neither
+        it nor its translations leave a term after ``analyse``: "door" is a Dutch stopword, but "deur" is not.
         """
         words = [w for w in _WORD.findall(question.lower()) if w not in FUNCTION_WORDS]
         groups: list[frozenset[str]] = []
@@ -84,26 +84,29 @@ class Glossary:
                 own, dutch, i = set(analyse(pair)), self.table[pair], i + 2
             else:
                 own, dutch, i = set(analyse(words[i])), self.translations(words[i]), i + 1
-            if not own:
-                continue  # a stopword: "the", "when", "does"
             terms = own | {t for d in dutch for t in analyse(d)}
-            groups.append(frozenset(terms))
+            if terms:
+                groups.append(frozenset(terms))
         return groups
 
 
 def _base_forms(word: str) -> list[str]:
-    """``word`` and what it might be without a plural, past or -ing ending: enough for a dictionary lookup."""
+    """``word`` and what it might be without a possessive, plural, past or -ing ending, likeliest first: enough
+    for a dictionary lookup. "notes" is "note" before "not", "planning" is "plan", "applied" is "apply"."""
+    word = re.sub(r"'s?$", "", word)
     forms = [word]
-    if word.endswith("ies"):
+    if word.endswith("ies") or word.endswith("ied"):
         forms.append(word[:-3] + "y")
-    if word.endswith("es"):
-        forms.append(word[:-2])
     if word.endswith("s") and not word.endswith("ss"):
         forms.append(word[:-1])
-    if word.endswith("ed"):
-        forms += [word[:-1], word[:-2]]
-    if word.endswith("ing"):
-        forms += [word[:-3], word[:-3] + "e"]
+        if re.search(r"(?:ch|sh|ss|x|z)es$", word):
+            forms.append(word[:-2])
+    for ending in ("ed", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            forms += [stem + "e", stem] if ending == "ed" else [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiousl":
+                forms.append(stem[:-1])  # a doubled consonant: "stopped", "planning"
     return forms
 
 
@@ -119,11 +122,13 @@ def read_dictd(index: Path, data: Path) -> dict[str, str]:
     blob = gzip.decompress(data.read_bytes())
     entries: dict[str, str] = {}
     for line in index.read_text(encoding="utf-8").splitlines():
-        head, offset, length = line.split("\t")
+        head, offset, length = line.split("\t")[:3]  # a fourth column (an original headword) may follow
         if head.startswith("00-database") or head.startswith("00database"):
             continue
         start = _b64(offset)
-        entries[head] = blob[start : start + _b64(length)].decode("utf-8", "replace")
+        text = blob[start : start + _b64(length)].decode("utf-8", "replace")
+        # A headword can have several entries (187 in nld-eng): keep every one, each with its own headword line.
+        entries[head] = entries[head] + "\n" + text if head in entries else text
     return entries
 
 
@@ -131,7 +136,10 @@ def _senses(entry: str) -> list[str]:
     """The translations of a FreeDict entry: every line after the headword's, split at commas and
     numbering ("1. control, reign, rule" -> three), parenthesised notes dropped."""
     found = []
+    head = entry.splitlines()[0] if entry else ""
     for line in entry.splitlines()[1:]:
+        if line == head:
+            continue  # a second entry of the same headword (read_dictd joins them)
         line = re.sub(r"^\s*\d+\.\s*", "", re.sub(r"\([^)]*\)|\[[^\]]*\]", "", line))
         found += [s.strip().lower() for s in line.split(",") if s.strip()]
     return found
@@ -148,7 +156,8 @@ def from_freedict(nld_eng: Mapping[str, str], eng_nld: Mapping[str, str]) -> Glo
                 table.setdefault(english, set()).add(dutch.lower())
     for english, entry in eng_nld.items():
         for dutch in _senses(entry):
-            table.setdefault(english.lower(), set()).add(dutch)
+            if " " not in dutch:  # "zorg dragen" for "see" would make every "dragen" share it
+                table.setdefault(english.lower(), set()).add(dutch)
     return Glossary({k: frozenset(v) for k, v in table.items()})
 
 

@@ -121,12 +121,16 @@ class Searcher:
         config: RetrievalConfig | None = None,
         *,
         encodings: LRUCache | None = None,
-        glossary: Glossary | None = None,
+        glossary: Glossary | bool = True,
     ) -> None:
         self.index = index
-        #: English -> Dutch words for English questions' answers: the installed FreeDict data unless one is given
-        #: (None when neither is there: then English questions are answered on similarity alone).
-        self.glossary = glossary if glossary is not None else load_glossary()
+        #: English -> Dutch words for English questions' answers: ``True`` takes the installed FreeDict data (none,
+        #: with a warning, where it is missing), ``False`` none; without one, English is answered on similarity alone.
+        if isinstance(glossary, Glossary):
+            self.glossary: Glossary | None = glossary
+        else:
+            wanted = glossary and (config or RetrievalConfig()).answer_english_glossary
+            self.glossary = load_glossary() if wanted else None
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self.encodings = encodings
