@@ -1,6 +1,8 @@
 # Vraagbaak: the API under gunicorn, with the index built into the image.
 #   docker build -t vraagbaak . && docker run --rm -p 8000:8000 vraagbaak
-# Offline builds (make container-test): --build-arg WHEELHOUSE=build/wheelhouse, a directory of wheels in the context
+# Offline builds (make container-test): --build-arg WHEELHOUSE=build/wheelhouse, a directory of wheels in the context,
+# and --build-arg DEBS=build/debs, the FreeDict .deb files (apt-get download on a Debian host); without DEBS the
+# build fetches them with apt-get.
 FROM python:3.11-slim
 
 # A directory of wheels inside the build context; empty means "install from the package index".
@@ -68,7 +70,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
 
 # gunicorn is PID 1 (exec form, no shell in between): its master handles SIGTERM itself (stop accepting,
 # let workers finish in-flight requests for GUNICORN_GRACEFUL_TIMEOUT seconds, below docker's 10 s grace)
-# and reaps its own workers, the only children there are. No tini needed, so no network at build time.
+# and reaps its own workers, the only children there are. No tini needed, so nothing more to fetch at build time.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["gunicorn", "-c", "python:vraagbaak.service.gunicorn_conf"]
 CMD ["vraagbaak.service.wsgi:create()"]

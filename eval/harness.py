@@ -31,8 +31,8 @@ FRESH2 = Path(__file__).with_name("fresh2.jsonl")
 #: failures the answer rules were then written against: reported apart, read as training figures.
 DEV3 = Path(__file__).with_name("dev3.jsonl")
 #: 72 more (80, less 8 that repeated another set's), written on 2026-12-01 (sixth session) by an author who saw
-#: only the documents, like fresh2. Committed before its first evaluation, which came at the end of that session
-#: (the rules committed after it were never run against it): the held-out estimate no rule has seen.
+#: only the documents, like fresh2. Committed before its first evaluation, which came at the end of that session;
+#: no rule was changed after it was run: the held-out estimate no rule has been fitted to.
 FRESH3 = Path(__file__).with_name("fresh3.jsonl")
 RANK_METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 DEPTH = 10

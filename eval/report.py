@@ -304,16 +304,16 @@ FRESH_NOTES = {
     "threshold or rule was chosen by their results, but `make eval` showed their figures while the day's answer "
     "rules were written, their answered unanswerable questions were seen once, and one question (h058, the same as "
     "gold g159) was seen in a search of the question files (docs/quality.md).",
-    "fresh3": "questions written in the next session (2026-12-01, sixth) by another author who saw only the "
-    "documents (not the code, the other sets or the report), the way fresh2 was. Committed to the repository "
-    "before its first evaluation, which came once, at that session's end (the session's later rules were never "
-    "run against it): the only held-out set whose figures no rule change has been seen against. 8 of its author's "
-    "80 questions were word for word questions of the other sets (5 of gold's, 4 of dev3's, 2 of fresh2's); they "
-    "were taken out before that evaluation, unread.",
+    "fresh3": "questions written in the next session (2026-12-01, sixth: 9596f14..d2a009c) by another author who "
+    "saw only the documents (not the code, the other sets or the report), the way fresh2 was. Committed to the "
+    "repository before its first evaluation, which came once, at that session's end; no rule was changed after it "
+    "was run: the only held-out set whose figures no rule change has been seen against. 8 of its author's 80 "
+    "questions were word for word questions of the other sets (some of more than one: 5 of gold's, 4 of dev3's, 2 "
+    "of fresh2's); they were taken out before that evaluation, unread.",
     "dev3": "questions written later on 2026-12-01 the way fresh2 was, by another author who saw only the documents. "
     "**Not held out:** the answer rules of that session were written against its failures, and "
     "`answer_unshared_min_similarity` and the key-term weight were chosen on it, the gold set and the documents' gold "
-    "set together. Read its figures as training figures; fresh2 is the held-out estimate.",
+    "set together. Read its figures as training figures; fresh2 and fresh3 are the held-out estimates.",
 }
 
 

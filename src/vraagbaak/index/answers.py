@@ -693,7 +693,7 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
             if (kind == "place" or identity) and _BODY.search(fold(m.group())):
                 continue  # "de Inspectie Justitie en Veiligheid" is no place, and no person
             if kind == "place" and _ACRONYM.fullmatch(m.group()) and not introduced(kind, question, text[: m.start()]):
-                continue  # "met het OM": an acronym is mostly a body, a place where "in", "naar" or "uit" put it
+                continue  # "met het OM": an acronym is mostly a body, a place after a preposition of place
             if identity and re.match(r"(?:de|het)\s|[A-Z]{2,}$", m.group()):
                 continue  # a person takes no article ("de Holocaust") and is no acronym ("OCW")
             if _GENERIC_BODY.fullmatch(fold(m.group())):
@@ -718,7 +718,7 @@ def _name_span(kind: str, question: str, text: str, a: int, asked: set[str]) -> 
 
 
 #: An acronym, with its article: "het OM", "DJI". As a place only after a preposition of place (``introduced``:
-#: "in de VS").
+#: in, uit, naar, te, binnen: "in de VS").
 _ACRONYM = re.compile(r"(?:(?:[Dd]e|[Hh]et)\s+)?[A-Z]{2,6}")
 
 

@@ -58,7 +58,8 @@ class RetrievalConfig:
     highlight_margin: float = 0.01
     #: A direct answer's sentence needs this cosine with the question, and this share of its key terms
     #: (the best passage's sentence closest to the question the second share); an English question's
-    #: sentence, which shares no words with Dutch text, the third cosine (index/answers.py).
+    #: sentence that shares too few words (through the glossary's translations; all of them without it) the
+    #: third cosine (index/answers.py).
     #: Chosen on eval/gold.jsonl like the other thresholds; eval/crossval.py re-chooses them per fold.
     #: (Chosen before the answer rules of 2026-12-01; the folds now pick 0.34 and 0.80 for the last two, which
     #: the configured figures do not use: eval/report.md shows each fold's choice.)

@@ -1,13 +1,14 @@
 """English words to their Dutch translations, so that an English question shares words with Dutch text.
 
 No translation model installs here, but Debian ships FreeDict's general dictionaries as plain data
-(``dict-freedict-nld-eng``, 22,753 Dutch headwords, and ``dict-freedict-eng-nld``, 7,714 English
-ones) in the dictd format. Both directions are read and merged into one English -> Dutch table:
+(``dict-freedict-nld-eng``, about 22,700 Dutch headwords, and ``dict-freedict-eng-nld``, about 7,700
+English ones) in the dictd format. Both directions are read and merged into one English -> Dutch table:
 ``slachtoffer: victim`` makes "victim" -> {"slachtoffer"}. Nothing in it is specific to a corpus.
 
 The answer step uses it (``index/answers.py``): an English question's word counts as shared with a
 sentence when the sentence holds any of its translations, after the same Dutch analysis BM25 uses.
-A dictionary is noisy ("order" has twelve translations), so a word is one unit however many
+A dictionary is noisy ("court" has nine translations, "binnenplaats" and "vrijen" among them; a word
+with more than :data:`MAX_TRANSLATIONS`, such as "order", is left out), so a word is one unit however many
 translations it has: the share of the question's words a sentence holds, as for a Dutch question.
 
 Example::
