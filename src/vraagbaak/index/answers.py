@@ -36,6 +36,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -726,16 +727,19 @@ def _abbreviates(name: str, question: str) -> bool:
     """Whether ``name`` is a body the question already names in the other form: written out where the question
     has its acronym ("de Dienst Justitiële Inrichtingen" for "DJI"), or the acronym where the question writes
     it out ("het OM" for "het Openbaar Ministerie"). Such a name repeats the question and answers nothing."""
-
-    def initials(text: str) -> set[str]:
-        runs = re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:en|van|voor|der|de|het)\s+|\s+)?)+", text)
-        return {"".join(w[0] for w in re.findall(r"[A-Z][\w'-]*", run)) for run in runs}
-
-    acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", question))
     if _ACRONYM.fullmatch(name):
-        return name.split()[-1] in {i for i in initials(question) if len(i) >= 2}
-    named = {i for i in initials(re.sub(r"^(?:De|Het)\s+", "", name)) if len(i) >= 2}
-    return bool(named & acronyms)
+        return name.split()[-1] in _initials(question)
+    acronyms = set(re.findall(r"\b[A-Z]{2,6}\b", question))
+    return bool(_initials(re.sub(r"^(?:De|Het)\s+", "", name)) & acronyms)
+
+
+@lru_cache(maxsize=1024)
+def _initials(text: str) -> frozenset[str]:
+    """The initials (two letters or more) of each run of capitalised words in ``text``: "Openbaar Ministerie" -> OM.
+    Cached: every candidate name of a question is checked against the same question."""
+    runs = re.findall(r"(?:[A-Z][\w'-]*(?:\s+(?:en|van|voor|der|de|het)\s+|\s+)?)+", text)
+    found = ("".join(w[0] for w in re.findall(r"[A-Z][\w'-]*", run)) for run in runs)
+    return frozenset(i for i in found if len(i) >= 2)
 
 
 #: The words before a name that make it a title: a motion or an amendment named after its members, a judgment

@@ -124,15 +124,14 @@ class Searcher:
         glossary: Glossary | bool = True,
     ) -> None:
         self.index = index
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
         #: English -> Dutch words for English questions' answers: ``True`` takes the installed FreeDict data (none,
         #: with a warning, where it is missing), ``False`` none; without one, English is answered on similarity alone.
         if isinstance(glossary, Glossary):
             self.glossary: Glossary | None = glossary
         else:
-            wanted = glossary and (config or RetrievalConfig()).answer_english_glossary
-            self.glossary = load_glossary() if wanted else None
-        self.embedder = embedder
-        self.config = config or RetrievalConfig()
+            self.glossary = load_glossary() if glossary and self.config.answer_english_glossary else None
         self.encodings = encodings
         self.build_id = index.manifest.build_id
         self.passages = index.passages
